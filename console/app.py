@@ -1,0 +1,43 @@
+"""The assembled console (built by main.build_console) and its ordered shutdown."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtWidgets import QApplication
+
+from console.main_window import MainWindow
+from console.paths import AppPaths
+from console.shell import ShellController
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Console:
+    """Attributes:
+    app: the QApplication.
+    paths: where data, logs and config live.
+    window: the main window.
+    shell: menus, settings, language and theme.
+    stoppers: shutdown steps, run in reverse order of registration.
+    """
+
+    app: QApplication
+    paths: AppPaths
+    window: MainWindow
+    shell: ShellController
+    stoppers: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+
+    def on_shutdown(self, name: str, fn: Callable[[], None]) -> None:
+        self.stoppers.append((name, fn))
+
+    def shutdown(self) -> None:
+        while self.stoppers:
+            name, fn = self.stoppers.pop()
+            try:
+                fn()
+            except Exception:
+                log.exception("shutdown step %s failed", name)

@@ -1,0 +1,81 @@
+"""Secrets (AMI secret, SIP password) live in the OS keyring, never in QSettings or logs.
+
+Where no keyring service exists (a headless Linux without Secret Service: keyring's `fail`
+backend), we fall back to keyrings.alt's plain-text file backend in a 0600 file, and say so in
+the UI: it only protects by file permission, it is not encryption.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+log = logging.getLogger(__name__)
+SERVICE = "hotline-console"
+
+
+@dataclass(frozen=True)
+class SecretStoreInfo:
+    backend: str
+    secure: bool
+    note: str
+
+
+class SecretStore:
+    """Attributes:
+    info: which backend is in use and whether it is an announced fallback.
+    """
+
+    def __init__(self, fallback_dir: Path) -> None:
+        self._backend = self._choose(fallback_dir)
+
+    def _choose(self, fallback_dir: Path) -> keyring.backend.KeyringBackend:
+        backend = keyring.get_keyring()
+        if os.environ.get("HOTLINE_CONSOLE_HOME") or _is_fail_backend(backend):
+            from keyrings.alt.file import PlaintextKeyring
+
+            fallback_dir.mkdir(parents=True, exist_ok=True)
+            fb = PlaintextKeyring()
+            fb.file_path = str(fallback_dir / "secrets.cfg")  # type: ignore[misc]
+            path = Path(fb.file_path)
+            if not path.exists():
+                path.touch(mode=0o600)
+            os.chmod(path, 0o600)
+            self.info = SecretStoreInfo(
+                backend="file",
+                secure=False,
+                note=f"No system keyring found; secrets are kept in {path} "
+                "(readable only by you, not encrypted).",
+            )
+            log.warning("secrets: no system keyring, using the file fallback %s", path)
+            return fb
+        self.info = SecretStoreInfo(
+            backend=type(backend).__name__, secure=True, note="Secrets are in the system keyring."
+        )
+        return backend
+
+    def get(self, key: str) -> str:
+        try:
+            return self._backend.get_password(SERVICE, key) or ""
+        except keyring.errors.KeyringError as exc:
+            log.error("secrets: cannot read %s: %s", key, exc)
+            return ""
+
+    def set(self, key: str, value: str) -> None:
+        if not value:
+            with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                self._backend.delete_password(SERVICE, key)
+            return
+        self._backend.set_password(SERVICE, key, value)
+
+
+def _is_fail_backend(backend: keyring.backend.KeyringBackend) -> bool:
+    name = type(backend).__module__ + "." + type(backend).__name__
+    return "fail" in name.lower() or "null" in name.lower() or backend.priority <= 0

@@ -1,0 +1,201 @@
+"""The console's persisted settings: typed dataclasses stored through QSettings (INI file in
+the per-user config directory). Secrets are not here: see console/secrets.py.
+
+Validation lives next to the data so the dialog and the loader give the same messages.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QSettings
+
+PBX_LAB = "lab"
+PBX_ASTERISK = "asterisk"
+
+_HOST_RE = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
+
+
+def valid_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return bool(_HOST_RE.match(host))
+    return True
+
+
+@dataclass(frozen=True)
+class PbxSettings:
+    mode: str = PBX_LAB  # "lab" starts the embedded lab PBX; "asterisk" connects to host:port
+    host: str = ""
+    port: int = 5038
+    user: str = ""
+    tls: bool = False
+    tls_verify: bool = True
+    spy_method: str = "featurecode"  # or "originate"
+    listen_code: str = "*221"
+    whisper_code: str = "*222"
+    barge_code: str = "*223"
+    lab_scenario: str = ""
+
+    def problems(self) -> list[str]:
+        out: list[str] = []
+        if self.mode not in (PBX_LAB, PBX_ASTERISK):
+            out.append(
+                QCoreApplication.translate("Settings", "Unknown PBX type %1.").replace(
+                    "%1", repr(self.mode)
+                )
+            )
+        if self.mode == PBX_ASTERISK:
+            if not self.host:
+                out.append(
+                    QCoreApplication.translate("Settings", "Enter the PBX host name or IP address.")
+                )
+            elif not valid_host(self.host):
+                out.append(
+                    QCoreApplication.translate(
+                        "Settings", "%1 is not a valid host name or IP address."
+                    ).replace("%1", repr(self.host))
+                )
+            if not 1 <= self.port <= 65535:
+                out.append(
+                    QCoreApplication.translate(
+                        "Settings", "The AMI port must be between 1 and 65535."
+                    )
+                )
+            if not self.user:
+                out.append(
+                    QCoreApplication.translate(
+                        "Settings", "Enter the AMI user name (manager.conf section)."
+                    )
+                )
+        if self.spy_method not in ("featurecode", "originate"):
+            out.append(
+                QCoreApplication.translate(
+                    "Settings", "Monitoring method must be feature code or AMI Originate."
+                )
+            )
+        for code in (self.listen_code, self.whisper_code, self.barge_code):
+            if not re.fullmatch(r"[0-9*#]{1,10}", code):
+                out.append(
+                    QCoreApplication.translate(
+                        "Settings", "Feature code %1 may contain only digits, * and #."
+                    ).replace("%1", repr(code))
+                )
+        return out
+
+
+@dataclass(frozen=True)
+class SipSettings:
+    registrar: str = ""
+    port: int = 5060
+    user: str = ""
+    domain: str = ""
+    transport: str = "udp"
+
+    def problems(self, pbx_mode: str) -> list[str]:
+        out: list[str] = []
+        if pbx_mode == PBX_LAB:
+            return out
+        if self.registrar and not valid_host(self.registrar):
+            out.append(
+                QCoreApplication.translate(
+                    "Settings", "%1 is not a valid SIP registrar host."
+                ).replace("%1", repr(self.registrar))
+            )
+        if self.registrar and not self.user:
+            out.append(
+                QCoreApplication.translate(
+                    "Settings", "Enter the supervisor's SIP user (extension)."
+                )
+            )
+        if not 1 <= self.port <= 65535:
+            out.append(
+                QCoreApplication.translate("Settings", "The SIP port must be between 1 and 65535.")
+            )
+        if self.transport not in ("udp", "tcp", "tls"):
+            out.append(
+                QCoreApplication.translate("Settings", "SIP transport must be UDP, TCP or TLS.")
+            )
+        return out
+
+
+@dataclass(frozen=True)
+class UiSettings:
+    language: str = ""  # "" = follow the system; "zh_CN" or "en"
+    theme: str = "light"
+    density: str = "comfortable"
+
+
+@dataclass(frozen=True)
+class Settings:
+    pbx: PbxSettings = field(default_factory=PbxSettings)
+    sip: SipSettings = field(default_factory=SipSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
+
+    def problems(self) -> list[str]:
+        return self.pbx.problems() + self.sip.problems(self.pbx.mode)
+
+
+_SECTIONS = {"pbx": PbxSettings, "sip": SipSettings, "ui": UiSettings}
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    if isinstance(default, bool):
+        return str(value).lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return default
+    return "" if value is None else str(value)
+
+
+class SettingsStore:
+    """Loads and saves Settings in an INI file; malformed values fall back to defaults."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    def load(self) -> Settings:
+        parts: dict[str, Any] = {}
+        for section, cls in _SECTIONS.items():
+            default = cls()
+            values = {}
+            for f in fields(cls):
+                key = f"{section}/{f.name}"
+                dv = getattr(default, f.name)
+                values[f.name] = (
+                    _coerce(self._qs.value(key, dv), dv) if self._qs.contains(key) else dv
+                )
+            parts[section] = cls(**values)
+        return Settings(**parts)
+
+    def save(self, settings: Settings) -> None:
+        for section in _SECTIONS:
+            for key, value in asdict(getattr(settings, section)).items():
+                self._qs.setValue(f"{section}/{key}", value)
+        self._qs.sync()
+
+    def status(self) -> str:
+        st = self._qs.status()
+        if st == QSettings.Status.AccessError:
+            return QCoreApplication.translate(
+                "Settings", "Cannot write the settings file %1."
+            ).replace("%1", str(self.path))
+        if st == QSettings.Status.FormatError:
+            return QCoreApplication.translate(
+                "Settings", "The settings file %1 is damaged; defaults are used."
+            ).replace("%1", str(self.path))
+        return ""
+
+
+def with_ui(settings: Settings, **changes: Any) -> Settings:
+    return replace(settings, ui=replace(settings.ui, **changes))

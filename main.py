@@ -1,0 +1,147 @@
+"""Hotline Supervisor Console — entry point.
+
+`python main.py` starts the console (on the embedded lab PBX when no PBX is configured);
+subcommands are the administrator's and CI's tools. `build_console()` is the one place where
+the application is assembled: everything is created here and passed in, nothing is global.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from console.app import Console
+    from console.paths import AppPaths
+
+# Subcommand name → module in console/commands (each has add_arguments() and run()).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "lab": ("console.commands.lab", "run the embedded lab PBX standalone"),
+    "replay": ("console.commands.replay", "replay a raw AMI capture through the codec and store"),
+    "audit": ("console.commands.audit", "verify or export a record"),
+    "check-monitoring": (
+        "console.commands.check_monitoring",
+        "end-to-end listen/whisper/barge self-test",
+    ),
+    "sms": ("console.commands.sms", "send a test SMS through a serial GSM modem"),
+    "wallboard": ("console.commands.wallboard", "send a test text to a serial LED wallboard"),
+    "users": ("console.commands.users", "manage supervisor accounts"),
+    "bench": ("console.commands.bench", "run the benchmarks (shared/BENCH.md)"),
+}
+
+
+def _available_commands() -> dict[str, tuple[str, str]]:
+    found = {}
+    for name, (module, help_text) in COMMANDS.items():
+        spec = importlib.util.find_spec(module)
+        if spec is not None:
+            found[name] = (module, help_text)
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from console import APP_VERSION
+
+    parser = argparse.ArgumentParser(
+        prog="hotline-console",
+        description="Hotline Supervisor Console: live floor, monitoring, alarms and record.",
+    )
+    parser.add_argument("--version", action="store_true", help="print component versions")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="start offscreen, open the main window, optionally save a screenshot, exit 0",
+    )
+    parser.add_argument("--screenshot", metavar="FILE", help="with --self-check: save a PNG")
+    parser.add_argument("--lang", choices=["zh_CN", "en"], help="UI language for this run")
+    parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
+    parser.set_defaults(app_version=APP_VERSION)
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, help_text) in _available_commands().items():
+        sub = subs.add_parser(name, help=help_text)
+        importlib.import_module(module).add_arguments(sub)
+        sub.set_defaults(command_module=module)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        from console.versions import component_versions
+
+        for k, v in component_versions().items():
+            print(f"{k}: {v}")
+        return 0
+    if args.command:
+        module = importlib.import_module(args.command_module)
+        return int(module.run(args))
+    return run_gui(args)
+
+
+def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) -> Console:
+    """The wiring: builds every part of the running console and connects them."""
+    from console.app import Console
+    from console.i18n import Translations
+    from console.logging_setup import setup_logging
+    from console.main_window import MainWindow
+    from console.secrets import SecretStore
+    from console.settings import SettingsStore
+    from console.shell import ShellController
+    from console.theme import apply_theme
+
+    paths.ensure()
+    setup_logging(paths.logs, args.log_level)
+    settings_store = SettingsStore(paths.config / "settings.ini")
+    settings = settings_store.load()
+    secrets = SecretStore(paths.config)
+    translations = Translations(app)
+    window = MainWindow()
+    shell = ShellController(
+        window=window,
+        settings_store=settings_store,
+        settings=settings,
+        secrets=secrets,
+        translations=translations,
+        apply_theme=lambda theme: apply_theme(app, theme),
+        language_override=args.lang,
+    )
+    return Console(app=app, paths=paths, window=window, shell=shell)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    if args.self_check and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.self_check:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from console import APP_NAME, APP_ORG, APP_VERSION
+    from console.paths import app_paths
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_ORG)
+    app.setApplicationVersion(APP_VERSION)
+    console = build_console(args, app, app_paths())
+    console.window.show()
+    if args.self_check:
+        from console.self_check import run_self_check
+
+        return run_self_check(console, args.screenshot)
+    code = app.exec()
+    console.shutdown()
+    return code
+
+
+if __name__ == "__main__":
+    if getattr(sys, "frozen", False):
+        os.environ.setdefault("PYTHONUTF8", "1")
+    sys.exit(main())

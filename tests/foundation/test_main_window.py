@@ -1,0 +1,65 @@
+"""The shell driven by real clicks and keys: settings dialog, language switch, theme."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
+
+
+@pytest.fixture
+def console(qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("HOTLINE_CONSOLE_HOME", str(tmp_path))
+    import main
+    from console.paths import app_paths
+
+    args = argparse.Namespace(lang="en", log_level="WARNING", self_check=False, screenshot=None)
+    c = main.build_console(args, QApplication.instance(), app_paths())
+    qtbot.addWidget(c.window)
+    c.window.show()
+    yield c
+    c.window.close()
+    c.shutdown()
+
+
+def test_language_switch_retranslates_menus(console, qtbot) -> None:  # type: ignore[no-untyped-def]
+    w = console.window
+    assert w.file_menu.title() == "&File"
+    w.language_actions["zh_CN"].trigger()
+    qtbot.waitUntil(lambda: "文件" in w.file_menu.title(), timeout=3000)
+    assert console.shell.settings.ui.language == "zh_CN"
+    w.language_actions["en"].trigger()
+    qtbot.waitUntil(lambda: w.file_menu.title() == "&File", timeout=3000)
+
+
+def test_theme_switch_persists(console) -> None:  # type: ignore[no-untyped-def]
+    console.window.theme_actions["dark"].trigger()
+    assert QApplication.instance().property("theme") == "dark"
+    assert console.shell.store.load().ui.theme == "dark"
+    console.window.theme_actions["light"].trigger()
+
+
+def test_settings_dialog_validates_and_saves(console, qtbot) -> None:  # type: ignore[no-untyped-def]
+    console.window.settings_action.trigger()
+    dlg = console.shell.dialog
+    assert dlg is not None and dlg.isVisible()
+    dlg.pbx_mode.setCurrentIndex(dlg.pbx_mode.findData("asterisk"))
+    save = dlg.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dlg.isVisible(), "an empty host must not be accepted"
+    assert "host" in dlg.errors.text()
+    dlg.host.setText("192.0.2.10")
+    dlg.user.setText("console")
+    dlg.secret.setText("s3cret")
+    with qtbot.waitSignal(console.shell.settings_changed, timeout=2000):
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert not dlg.isVisible()
+    saved = console.shell.store.load()
+    assert saved.pbx.host == "192.0.2.10" and saved.pbx.mode == "asterisk"
+    assert "s3cret" not in console.shell.store.path.read_text()
+    assert console.shell.secrets.get("ami-secret") == "s3cret"
