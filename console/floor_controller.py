@@ -1,0 +1,292 @@
+"""Floor controller: moves PBX events into the store and store changes into the Qt models.
+
+Threading and coalescing: the AMI client delivers events on its I/O thread into `inbox`
+(a thread-safe queue). One 100 ms timer on the GUI thread drains the inbox, applies every
+event to the store, drains the store's change notifications and rebuilds only the rows they
+name — so an event storm costs one model update and one repaint per tick, and an event is on
+screen at most ~100 ms (plus paint) after it arrived. A 1 Hz timer repaints the visible tiles
+for the ticking time in state and re-evaluates threshold highlights without touching rows
+whose level did not change.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from console.floor_adapter import (
+    OVERVIEW_KEY,
+    TileThresholds,
+    extension_of,
+    interval_label,
+    overview_row,
+    queue_row,
+    tile_row,
+    with_alert,
+)
+from console.floor_view import FloorView
+from widgets.agent_tiles import TileRow
+from widgets.charts import Segment
+
+log = logging.getLogger(__name__)
+
+MAX_SEGMENTS_PER_AGENT = 2000
+
+
+@dataclass
+class Timelines:
+    """Today's state segments per agent, kept from the rows the controller already builds."""
+
+    starts: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+
+    def note(self, key: str, since: float, state: str) -> None:
+        segs = self.starts.setdefault(key, [])
+        if segs and segs[-1][1] == state and segs[-1][0] == since:
+            return
+        if segs and segs[-1][0] == since:
+            segs[-1] = (since, state)
+            return
+        segs.append((since, state))
+        if len(segs) > MAX_SEGMENTS_PER_AGENT:
+            del segs[: len(segs) - MAX_SEGMENTS_PER_AGENT]
+
+    def segments(self, key: str, now: float) -> list[Segment]:
+        segs = self.starts.get(key, [])
+        out = []
+        for i, (start, state) in enumerate(segs):
+            end = segs[i + 1][0] if i + 1 < len(segs) else now
+            out.append(Segment(start, end, state))
+        return out
+
+
+class FloorController(QObject):
+    """Signals:
+    repainted(float): a model update was pushed; the argument is the newest event's arrival
+        time (monotonic), used by the event-to-pixel benchmark.
+    live_changed(bool): the store went live (in sync with the PBX) or stale.
+    """
+
+    repainted = Signal(float)
+    live_changed = Signal(bool)
+
+    def __init__(
+        self,
+        store: Any,
+        view: FloorView,
+        apply_event: Callable[[Any], None],
+        now: Callable[[], float] = time.time,
+        thresholds: TileThresholds | None = None,
+        teams: dict[str, str] | None = None,
+        interval_ms: int = 100,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.view = view
+        self.inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._apply_event = apply_event
+        self.now = now
+        self.thresholds = thresholds or TileThresholds()
+        self.teams = teams or {}
+        self.timelines = Timelines()
+        self._live: bool | None = None
+        self._queue_names: tuple[str, ...] = ()
+        self._queue_rows: dict[str, Any] = {}
+        self._chart_queue = ""
+        self._selected = ""
+        self.newest_arrival = 0.0
+
+        self.flush_timer = QTimer(self)
+        self.flush_timer.setObjectName("floorFlush")
+        self.flush_timer.setInterval(interval_ms)
+        self.flush_timer.timeout.connect(self.flush)
+        self.tick_timer = QTimer(self)
+        self.tick_timer.setObjectName("floorTick")
+        self.tick_timer.setInterval(1000)
+        self.tick_timer.timeout.connect(self._on_tick)
+        view.agent_selected.connect(self._on_agent_selected)
+        view.chart_queue_chosen.connect(self._on_chart_queue)
+
+    def start(self) -> None:
+        self.rebuild()
+        self.flush_timer.start()
+        self.tick_timer.start()
+
+    def stop(self) -> None:
+        self.flush_timer.stop()
+        self.tick_timer.stop()
+
+    # -- intake (any thread) -------------------------------------------------------------------
+    def post(self, item: Any) -> None:
+        """Called from the AMI I/O thread: queue an event, snapshot or link change."""
+        self.inbox.put((time.monotonic(), item))
+
+    # -- GUI thread ----------------------------------------------------------------------------
+    def flush(self) -> None:
+        newest = 0.0
+        n = 0
+        while True:
+            try:
+                arrived, item = self.inbox.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                self._apply_event(item)
+            except Exception:
+                log.exception("applying %s failed", type(item).__name__)
+            newest = arrived
+            n += 1
+        changes = self.store.drain_changes()
+        if changes.floor:
+            self.rebuild()
+        elif changes:
+            self._update(changes.agents, changes.queues)
+        live = bool(self.store.is_live)
+        if live != self._live:
+            self._live = live
+            self.view.set_stale(not live)
+            self.live_changed.emit(live)
+        if n:
+            self.newest_arrival = newest
+            self.repainted.emit(newest)
+
+    def rebuild(self) -> None:
+        now = self.now()
+        rows = []
+        for agent in self.store.agents():
+            row = tile_row(agent, self.thresholds, now, self.teams.get(extension_of(agent), ""))
+            self.timelines.note(row.key, row.since, row.state)
+            rows.append(row)
+        self.view.agent_model.reset_rows(rows)
+        names = tuple(sorted(q.name for q in self.store.queues()))
+        if names != self._queue_names:
+            self._queue_names = names
+            self.view.set_queues(names)
+        teams = sorted(set(self.teams.values()))
+        self.view.set_teams(teams)
+        self._queue_rows = {}
+        self._rebuild_queues(names)
+        self._refresh_detail(now)
+        self._refresh_chart()
+
+    def _update(self, agents: frozenset[str], queues: frozenset[str]) -> None:
+        now = self.now()
+        rows: list[TileRow] = []
+        gone: list[str] = []
+        for key in agents:
+            agent = self.store.agent(key)
+            if agent is None:
+                gone.append(key)
+                continue
+            row = tile_row(agent, self.thresholds, now, self.teams.get(extension_of(agent), ""))
+            self.timelines.note(row.key, row.since, row.state)
+            rows.append(row)
+        if rows:
+            self.view.agent_model.update_rows(rows)
+        if gone:
+            self.view.agent_model.remove_keys(gone)
+        if queues:
+            names = tuple(sorted(q.name for q in self.store.queues()))
+            if names != self._queue_names:
+                self._queue_names = names
+                self.view.set_queues(names)
+                self._queue_rows = {}
+                self._rebuild_queues(names)
+            else:
+                self._rebuild_queues(sorted(q for q in queues if q in names))
+            self._refresh_chart()
+        if self._selected and (self._selected in agents):
+            self._refresh_detail(now)
+
+    def _rebuild_queues(self, names: Any) -> None:
+        views = []
+        for name in names:
+            q = self.store.queue(name)
+            if q is None:
+                continue
+            views.append(q)
+            self._queue_rows[name] = queue_row(q)
+        all_views = [self.store.queue(n) for n in self._queue_names]
+        all_views = [q for q in all_views if q is not None]
+        rows = [self._queue_rows[n] for n in self._queue_names if n in self._queue_rows]
+        overview = overview_row(
+            all_views, rows, QCoreApplication.translate("FloorController", "All queues")
+        )
+        model = self.view.queue_model
+        if model.rowCount() != len(rows) + 1 or [r.key for r in model.rows[1:]] != [
+            r.key for r in rows
+        ]:
+            model.reset_rows([overview, *rows])
+        else:
+            model.update_rows([overview, *[self._queue_rows[q.name] for q in views]])
+
+    def _on_tick(self) -> None:
+        now = self.now()
+        model = self.view.agent_model
+        changed = []
+        for row in model.rows:
+            new = with_alert(row, self.thresholds, now)
+            if new is not None:
+                changed.append(new)
+        if changed:
+            model.update_rows(changed)
+        self.view.wall.viewport().update()
+        self.view.meters.viewport().update()
+        if self._selected:
+            self._refresh_detail(now)
+
+    def _on_agent_selected(self, key: str) -> None:
+        self._selected = key
+        self._refresh_detail(self.now())
+
+    def _refresh_detail(self, now: float) -> None:
+        agent = self.store.agent(self._selected) if self._selected else None
+        self.view.detail.show_agent(agent, now)
+        if agent is not None:
+            self.view.detail.show_timeline(self.timelines.segments(agent.interface, now))
+
+    def _on_chart_queue(self, name: str) -> None:
+        self._chart_queue = name
+        self._refresh_chart()
+
+    def _refresh_chart(self) -> None:
+        names = [self._chart_queue] if self._chart_queue else list(self._queue_names)
+        views = [q for q in (self.store.queue(n) for n in names) if q is not None]
+        if not views:
+            self.view.chart.set_data([], [], [], [], [], 90.0)
+            return
+        # Align intervals across queues by start time.
+        by_start: dict[float, list[Any]] = {}
+        for q in views:
+            for m in (*q.past_intervals, q.current):
+                by_start.setdefault(m.start, []).append(m)
+        starts = sorted(by_start)
+        labels, offered, answered, abandoned, sl = [], [], [], [], []
+        from cti.state.metrics import sl_terms
+
+        for s in starts:
+            ms = by_start[s]
+            labels.append(interval_label(ms[0].start, ms[0].end).split("–")[0])
+            offered.append(sum(m.offered for m in ms))
+            answered.append(sum(m.answered for m in ms))
+            abandoned.append(sum(m.abandoned for m in ms))
+            num = den = 0
+            for m in ms:
+                n, d = sl_terms(m, m.sl_formula)
+                num, den = num + n, den + d
+            sl.append(100.0 * num / den if den else None)
+        self.view.chart.set_data(
+            labels, offered, answered, abandoned, sl, views[0].projection.target_percent
+        )
+
+    def selected_agent(self) -> Any:
+        return self.store.agent(self._selected) if self._selected else None
+
+
+__all__ = ["OVERVIEW_KEY", "FloorController"]

@@ -1,0 +1,188 @@
+"""pyqtgraph charts: the traffic chart (offered / answered / abandoned per interval with the
+service level and its target on a second axis) and the state timeline (a Gantt of agents'
+state segments, used by the agent detail panel and the review window).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtCore import QCoreApplication, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QPicture
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from widgets.state_style import DEFAULT_COLOURS
+
+pg.setConfigOptions(antialias=True, background=None)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Charts", text)
+
+
+class TrafficChart(QWidget):
+    """Per-interval bars and an SL line. `set_data` replaces everything (cheap: ≤ 96 intervals)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trafficChart")
+        self.plot = pg.PlotWidget()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.plot.showGrid(y=True, alpha=0.2)
+        self.legend = self.plot.addLegend(offset=(10, 5), colCount=5)
+        self.sl_view = pg.ViewBox()
+        self.sl_view.setMouseEnabled(x=False, y=False)
+        pi = self.plot.getPlotItem()
+        pi.showAxis("right")
+        pi.scene().addItem(self.sl_view)
+        pi.getAxis("right").linkToView(self.sl_view)
+        self.sl_view.setXLink(pi)
+        self.sl_view.setYRange(0, 100, padding=0)
+        pi.getViewBox().sigResized.connect(self._sync_views)
+        self._items: list[pg.GraphicsObject] = []
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        pi = self.plot.getPlotItem()
+        pi.setLabel("left", _t("calls"))
+        pi.setLabel("right", _t("service level %"))
+
+    def _sync_views(self) -> None:
+        pi = self.plot.getPlotItem()
+        self.sl_view.setGeometry(pi.getViewBox().sceneBoundingRect())
+        self.sl_view.linkedViewChanged(pi.getViewBox(), self.sl_view.XAxis)
+
+    def set_data(
+        self,
+        labels: Sequence[str],
+        offered: Sequence[int],
+        answered: Sequence[int],
+        abandoned: Sequence[int],
+        sl_percent: Sequence[float | None],
+        target_percent: float,
+    ) -> None:
+        pi = self.plot.getPlotItem()
+        for item in self._items:
+            if (
+                item.scene() is self.sl_view.scene()
+                and item.parentItem() is self.sl_view.childGroup
+            ):
+                self.sl_view.removeItem(item)
+            else:
+                pi.removeItem(item)
+        self._items.clear()
+        self.legend.clear()
+        n = len(labels)
+        xs = list(range(n))
+        width = 0.26
+        for offset, values, colour, name in (
+            (-width, offered, "#8c9096", _t("offered")),
+            (0.0, answered, "#2e9d52", _t("answered")),
+            (width, abandoned, "#d32f2f", _t("abandoned")),
+        ):
+            bars = pg.BarGraphItem(
+                x=[x + offset for x in xs],
+                height=list(values),
+                width=width * 0.95,
+                brush=QColor(colour),
+                pen=pg.mkPen(None),
+                name=name,
+            )
+            pi.addItem(bars)
+            self.legend.addItem(bars, name)
+            self._items.append(bars)
+        pts = [(x, v) for x, v in zip(xs, sl_percent, strict=True) if v is not None]
+        sl_line = pg.PlotDataItem(
+            [p[0] for p in pts],
+            [p[1] for p in pts],
+            pen=pg.mkPen("#2f6fd0", width=2),
+            symbol="o",
+            symbolSize=5,
+            symbolBrush="#2f6fd0",
+            name=_t("service level"),
+        )
+        target = pg.InfiniteLine(
+            pos=target_percent,
+            angle=0,
+            pen=pg.mkPen("#e07000", width=1.5, style=Qt.PenStyle.DashLine),
+        )
+        self.sl_view.addItem(sl_line)
+        self.sl_view.addItem(target)
+        self.legend.addItem(sl_line, _t("service level"))
+        self._items += [sl_line, target]
+        ticks = [(i, lab) for i, lab in enumerate(labels) if n <= 12 or i % max(1, n // 12) == 0]
+        pi.getAxis("bottom").setTicks([ticks])
+        top = max([*offered, *answered, *abandoned, 1])
+        pi.setYRange(0, top * 1.15, padding=0)
+        pi.setXRange(-0.6, max(n - 0.4, 0.6), padding=0)
+        self._sync_views()
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    state: str
+
+
+class _SegmentsItem(pg.GraphicsObject):
+    """Draws all segments of all rows into one QPicture (fast for thousands of segments)."""
+
+    def __init__(self, rows: Sequence[Sequence[Segment]], colours: dict[str, str]) -> None:
+        super().__init__()
+        self._picture = QPicture()
+        p = QPainter(self._picture)
+        p.setPen(QPen(Qt.PenStyle.NoPen))
+        x0, x1 = float("inf"), float("-inf")
+        for y, segs in enumerate(rows):
+            for s in segs:
+                p.setBrush(QColor(colours.get(s.state, "#888888")))
+                p.drawRect(QRectF(s.start, y - 0.38, max(s.end - s.start, 0.5), 0.76))
+                x0, x1 = min(x0, s.start), max(x1, s.end)
+        p.end()
+        self._bounds = (
+            QRectF(x0, -0.5, max(x1 - x0, 1.0), max(len(rows), 1))
+            if rows and x1 > x0
+            else QRectF(0, 0, 1, 1)
+        )
+
+    def paint(self, p: QPainter, *args: object) -> None:
+        p.drawPicture(0, 0, self._picture)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+
+class StateTimeline(QWidget):
+    """A Gantt of state segments; x is wall-clock time (date axis), one row per agent."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("stateTimeline")
+        self.plot = pg.PlotWidget(axisItems={"bottom": pg.DateAxisItem()})
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setMouseEnabled(x=True, y=False)
+        self._item: _SegmentsItem | None = None
+        self.colours = dict(DEFAULT_COLOURS)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.plot)
+
+    def set_rows(self, labels: Sequence[str], rows: Sequence[Sequence[Segment]]) -> None:
+        pi = self.plot.getPlotItem()
+        if self._item is not None:
+            pi.removeItem(self._item)
+        self._item = _SegmentsItem(rows, self.colours)
+        pi.addItem(self._item)
+        pi.getAxis("left").setTicks([[(i, lab) for i, lab in enumerate(labels)]])
+        pi.setYRange(-0.6, max(len(labels), 1) - 0.4, padding=0)
+        b = self._item.boundingRect()
+        pi.setXRange(b.left(), b.right(), padding=0.01)
