@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -32,20 +33,29 @@ def floor(qtbot: Any, water_store: Any, audit: Any, make_pbx: Any) -> Any:
     view.resize(1400, 900)
     view.show()
     qtbot.waitExposed(view)
-    yield view, ctl, actions, pbx, store, feed, confirmations
+    yield SimpleNamespace(
+        view=view,
+        ctl=ctl,
+        actions=actions,
+        pbx=pbx,
+        store=store,
+        feed=feed,
+        confirmations=confirmations,
+    )
     ctl.stop()
     actions.shutdown()
 
 
 def test_models_pass_the_model_tester(qtmodeltester: ModelTester, floor: Any) -> None:
-    view = floor[0]
+    view = floor.view
     qtmodeltester.check(view.agent_model)
     qtmodeltester.check(view.proxy)
     qtmodeltester.check(view.queue_model)
 
 
 def test_wall_shows_every_agent_and_every_queue(floor: Any) -> None:
-    view, ctl, _, _, store, _, _ = floor
+    view = floor.view
+    store = floor.store
     assert view.agent_model.rowCount() == len(store.agents()) >= 30
     assert view.queue_model.rowCount() == len(store.queues()) + 1  # + the overview card
     assert view.queue_model.rows[0].overview
@@ -55,17 +65,17 @@ def test_wall_shows_every_agent_and_every_queue(floor: Any) -> None:
 
 
 def test_filters_search_and_sort(floor: Any, qtbot: Any) -> None:
-    view = floor[0]
+    view = floor.view
     qtbot.keyClicks(view.search, "1001")
     assert view.proxy.rowCount() == 1
     view.search.clear()
     view.state_filter.setCurrentIndex(view.state_filter.findData("talking"))
     talking = view.proxy.rowCount()
-    assert 0 < talking < len(floor[4].agents())
+    assert 0 < talking < len(floor.store.agents())
     assert all(view.proxy.index(r, 0).data(ROW_ROLE).state == "talking" for r in range(talking))
     view.state_filter.setCurrentIndex(0)
     view.queue_filter.setCurrentIndex(view.queue_filter.findData("vip"))
-    assert 0 < view.proxy.rowCount() < len(floor[4].agents())
+    assert 0 < view.proxy.rowCount() < len(floor.store.agents())
     view.queue_filter.setCurrentIndex(0)
     view.sort.setCurrentIndex(view.sort.findData("time"))
     sinces = [view.proxy.index(r, 0).data(ROW_ROLE).since for r in range(view.proxy.rowCount())]
@@ -79,7 +89,11 @@ def _click_tile(view: FloorView, qtbot: Any, key: str) -> None:
 
 
 def test_click_shows_detail_and_keys_pause_unpause(floor: Any, qtbot: Any, audit: Any) -> None:
-    view, ctl, actions, pbx, store, _, _ = floor
+    view = floor.view
+    ctl = floor.ctl
+    actions = floor.actions
+    pbx = floor.pbx
+    store = floor.store
     ready = next(a for a in store.agents() if a.state is AgentState.READY)
     _click_tile(view, qtbot, ready.interface)
     assert ready.name in view.detail.title.text()
@@ -96,7 +110,9 @@ def test_click_shows_detail_and_keys_pause_unpause(floor: Any, qtbot: Any, audit
 def test_action_that_does_not_apply_is_refused_and_not_sent(
     floor: Any, qtbot: Any, audit: Any
 ) -> None:
-    view, ctl, actions, pbx, store, _, _ = floor
+    actions = floor.actions
+    pbx = floor.pbx
+    store = floor.store
     ready = next(a for a in store.agents() if a.state is AgentState.READY)
     with qtbot.waitSignal(actions.action_finished, timeout=1000) as sig:
         actions.unpause(ready)
@@ -105,7 +121,9 @@ def test_action_that_does_not_apply_is_refused_and_not_sent(
 
 
 def test_pbx_failure_is_reported_and_audited(floor: Any, qtbot: Any, audit: Any) -> None:
-    view, ctl, actions, pbx, store, _, _ = floor
+    actions = floor.actions
+    pbx = floor.pbx
+    store = floor.store
     pbx.fail = "Interface not found"
     ready = next(a for a in store.agents() if a.state is AgentState.READY)
     with qtbot.waitSignal(actions.action_finished, timeout=3000) as sig:
@@ -115,7 +133,9 @@ def test_pbx_failure_is_reported_and_audited(floor: Any, qtbot: Any, audit: Any)
 
 
 def test_remove_asks_for_confirmation(floor: Any) -> None:
-    view, ctl, actions, pbx, store, _, confirmations = floor
+    actions = floor.actions
+    store = floor.store
+    confirmations = floor.confirmations
     agent = store.agents()[0]
     queue = agent.queues[0].queue
     assert actions.remove_from_queue(agent, queue)
@@ -123,7 +143,10 @@ def test_remove_asks_for_confirmation(floor: Any) -> None:
 
 
 def test_events_reach_the_wall_through_the_coalescing_flush(floor: Any, qtbot: Any) -> None:
-    view, ctl, _, _, store, feed, _ = floor
+    view = floor.view
+    ctl = floor.ctl
+    store = floor.store
+    feed = floor.feed
     before = {r.key: r.version for r in view.agent_model.rows}
     for ev in feed.advance(120):
         ctl.post(ev)
@@ -140,7 +163,8 @@ def test_events_reach_the_wall_through_the_coalescing_flush(floor: Any, qtbot: A
 
 
 def test_context_menu_offers_the_actions(floor: Any, qtbot: Any) -> None:
-    view, _, _, _, store, _, _ = floor
+    view = floor.view
+    store = floor.store
     key = store.agents()[0].interface
     assert view.select_key(key)
     menu = view.detail.context_menu(view)
