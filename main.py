@@ -62,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--screenshot", metavar="FILE", help="with --self-check: save a PNG")
     parser.add_argument("--lang", choices=["zh_CN", "en"], help="UI language for this run")
     parser.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING, ERROR")
+    parser.add_argument(
+        "--scenario", help="embedded lab scenario for this run (e.g. water, power-2000)"
+    )
+    parser.add_argument("--lab-speed", type=float, default=1.0, help="embedded lab speed factor")
     parser.set_defaults(app_version=APP_VERSION)
     subs = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module, help_text) in _available_commands().items():
@@ -88,22 +92,42 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) -> Console:
     """The wiring: builds every part of the running console and connects them."""
+    import time
+    from dataclasses import replace
+
+    from console.agent_actions import AgentActions
     from console.app import Console
+    from console.background import Background
+    from console.floor_controller import FloorController
+    from console.floor_view import FloorView
     from console.i18n import Translations
     from console.logging_setup import setup_logging
     from console.main_window import MainWindow
+    from console.pbx_link import Intake, PbxLink
+    from console.record_link import RecordLink
     from console.secrets import SecretStore
     from console.settings import SettingsStore
+    from console.settings_dialog import AMI_SECRET_KEY
     from console.shell import ShellController
+    from console.status import StatusPresenter
     from console.theme import apply_theme
+    from cti.state.config import FloorConfig
+    from cti.state.store import FloorStore
 
     paths.ensure()
     setup_logging(paths.logs, args.log_level)
     settings_store = SettingsStore(paths.config / "settings.ini")
     settings = settings_store.load()
+    if getattr(args, "scenario", None):
+        settings = replace(settings, pbx=replace(settings.pbx, lab_scenario=args.scenario))
     secrets = SecretStore(paths.config)
     translations = Translations(app)
-    window = MainWindow()
+    background = Background()
+
+    store = FloorStore(FloorConfig(wrapup_s=settings.floor.wrapup_s), time.time)
+    record = RecordLink.open(paths.record)
+    floor = FloorView(time.time)
+    window = MainWindow(floor=floor, can_open_record=True)
     shell = ShellController(
         window=window,
         settings_store=settings_store,
@@ -113,7 +137,35 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
         apply_theme=lambda theme: apply_theme(app, theme),
         language_override=args.lang,
     )
-    return Console(app=app, paths=paths, window=window, shell=shell)
+    status = StatusPresenter(window, floor, store)
+    intake = Intake(store, record.journal if record.ok else None, status.on_link)
+    controller = FloorController(store, floor, intake, now=time.time)
+    link = PbxLink(
+        settings,
+        secret=lambda: secrets.get(AMI_SECRET_KEY),
+        background=background,
+        post=controller.post,
+        lab_speed=getattr(args, "lab_speed", 1.0) or 1.0,
+    )
+    actions = AgentActions(store, link, record.audit(), confirm=status.confirm, parent=window)
+    status.connect_actions(actions, controller)
+    record.show_state(window)
+    link.failed.connect(status.on_link_failed)
+    shell.settings_changed.connect(link.restart)
+    shell.density_changed.connect(floor.set_density)
+    floor.set_density(settings.ui.density)
+    window.record_open_requested.connect(lambda: status.open_review(paths.record))
+
+    console = Console(app=app, paths=paths, window=window, shell=shell)
+    console.floor_ready = lambda: store.is_live and floor.agent_model.rowCount() > 0
+    console.on_shutdown("background", background.shutdown)
+    console.on_shutdown("record", record.close)
+    console.on_shutdown("pbx link", link.stop)
+    console.on_shutdown("actions", actions.shutdown)
+    console.on_shutdown("floor", controller.stop)
+    controller.start()
+    link.start()
+    return console
 
 
 def run_gui(args: argparse.Namespace) -> int:

@@ -28,11 +28,20 @@ def _t(text: str) -> str:
 
 
 class AuditPort(Protocol):
-    """Implemented by the record (db/): intent first, then the result."""
+    """Implemented by the record (db.record.Record): intent first (durable), then the result."""
 
-    def action_intent(self, action: str, target: str, params: dict[str, Any]) -> Any: ...
+    def action_intent(
+        self,
+        action: str,
+        *,
+        agent: str | None = None,
+        queue: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> Any: ...
 
-    def action_result(self, handle: Any, ok: bool, result: str, duration_s: float) -> None: ...
+    def action_result(
+        self, handle: Any, ok: bool, result: str = "", duration: float | None = None
+    ) -> Any: ...
 
 
 class PbxPort(Protocol):
@@ -196,7 +205,10 @@ class AgentActions(QObject):
         ):
             return False
         # The SIP phone writes its own session/mode rows; this row records the supervisor's click.
-        handle = self.audit.action_intent(mode, agent.interface if agent else "", {})
+        try:
+            handle = self.audit.action_intent(mode, agent=agent.interface if agent else None)
+        except Exception as exc:
+            return self._unrecorded(mode, exc)
         t0 = time.monotonic()
         try:
             if mode == "stop":
@@ -229,7 +241,12 @@ class AgentActions(QObject):
             self.action_finished.emit(name, False, check.why)
             return False
         assert agent is not None
-        handle = self.audit.action_intent(name, agent.interface, params)
+        try:
+            handle = self.audit.action_intent(
+                name, agent=agent.interface, queue=params.get("queue"), params=params
+            )
+        except Exception as exc:
+            return self._unrecorded(name, exc)
         t0 = time.monotonic()
         try:
             fut = run(agent)
@@ -242,6 +259,17 @@ class AgentActions(QObject):
         if not self._poll.isActive():
             self._poll.start()
         return True
+
+    def _unrecorded(self, name: str, exc: Exception) -> bool:
+        """The intent could not be written: the action is not run (an unaudited action is
+        worse than a refused one)."""
+        log.error("audit intent for %s failed: %s", name, exc)
+        self.action_finished.emit(
+            name,
+            False,
+            _t("Not done: the action could not be recorded (%1).").replace("%1", str(exc)),
+        )
+        return False
 
     def _on_poll(self) -> None:
         still: list[tuple[str, Future[Any], Any, float]] = []

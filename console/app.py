@@ -23,6 +23,7 @@ class Console:
     window: the main window.
     shell: menus, settings, language and theme.
     stoppers: shutdown steps, run in reverse order of registration.
+    floor_ready: True once the floor is live and shows agents (the self-check waits for it).
     """
 
     app: QApplication
@@ -30,6 +31,7 @@ class Console:
     window: MainWindow
     shell: ShellController
     stoppers: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
+    floor_ready: Callable[[], bool] | None = None
 
     def on_shutdown(self, name: str, fn: Callable[[], None]) -> None:
         self.stoppers.append((name, fn))

@@ -6,6 +6,7 @@ named in the store's change notifications only.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from collections.abc import Mapping
@@ -99,6 +100,7 @@ def with_alert(row: TileRow, thresholds: TileThresholds, now: float) -> TileRow 
     )
 
 
+@functools.lru_cache(maxsize=512)
 def interval_label(start: float, end: float) -> str:
     a = datetime.fromtimestamp(start)
     b = datetime.fromtimestamp(end)

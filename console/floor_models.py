@@ -130,7 +130,13 @@ class AgentTileModel(KeyedListModel):
 
 
 class AgentFilterProxy(QSortFilterProxyModel):
-    """Filter by queue, state, team and search text; sort by name, ext, state, time or calls."""
+    """Filter by queue, state, team and search text; sort by name, ext, state, time or calls.
+
+    Dynamic sorting is off on purpose: Qt would re-sort on every dataChanged, i.e. on every
+    coalesced update of a busy floor. Instead the controller calls `rows_changed()` after an
+    update (re-filter only when a filter looks at changing fields, re-sort only when the sort
+    key is one that changes) and `tick()` once a second (time in state re-sorts at 1 Hz).
+    """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -139,7 +145,8 @@ class AgentFilterProxy(QSortFilterProxyModel):
         self.team = ""
         self.text = ""
         self.sort_key = "ext"
-        self.setDynamicSortFilter(True)
+        self.setDynamicSortFilter(False)
+        self._resort_due = False
 
     def set_filter(
         self,
@@ -159,16 +166,39 @@ class AgentFilterProxy(QSortFilterProxyModel):
         if text is not None:
             self.text = text.strip().lower()
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        self._sort_now()
 
     def set_sort_key(self, key: str) -> None:
         self.sort_key = key if key in SORT_KEYS else "ext"
-        self.invalidate()
-        self.sort(
-            0,
+        self._sort_now()
+
+    def _sort_now(self) -> None:
+        order = (
             Qt.SortOrder.DescendingOrder
-            if key in ("time", "calls")
-            else Qt.SortOrder.AscendingOrder,
+            if self.sort_key in ("time", "calls")
+            else Qt.SortOrder.AscendingOrder
         )
+        self.sort(-1)
+        self.sort(0, order)
+        self._resort_due = False
+
+    def rows_changed(self) -> None:
+        """Rows were replaced: refresh what depends on their changing fields."""
+        if self.state or self.queue:
+            self.beginFilterChange()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+            self._sort_now()
+        elif self.sort_key in ("state", "time", "calls"):
+            self._resort_due = True
+
+    def tick(self) -> None:
+        if self._resort_due or self.sort_key == "time":
+            self._sort_now()
+
+    def _row(self, index: _Index) -> TileRow:
+        model = self.sourceModel()
+        assert isinstance(model, AgentTileModel)
+        return model.rows[index.row()]
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         model = self.sourceModel()
@@ -186,17 +216,15 @@ class AgentFilterProxy(QSortFilterProxyModel):
         )
 
     def lessThan(self, left: _Index, right: _Index) -> bool:
-        a: TileRow = left.data(ROW_ROLE)
-        b: TileRow = right.data(ROW_ROLE)
+        a = self._row(left)
+        b = self._row(right)
         k = self.sort_key
         if k == "name":
             return (a.name, a.ext) < (b.name, b.ext)
         if k == "state":
             return (STATE_ORDER.get(a.state, 99), a.since) < (STATE_ORDER.get(b.state, 99), b.since)
         if k == "time":
-            return (
-                a.since > b.since
-            )  # older "since" = longer in state; descending order shows it first
+            return a.since > b.since  # later start = shorter time in state; shown descending
         if k == "calls":
             return (a.calls, a.ext) < (b.calls, b.ext)
         return _ext_key(a.ext) < _ext_key(b.ext)

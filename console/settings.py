@@ -134,16 +134,50 @@ class UiSettings:
 
 
 @dataclass(frozen=True)
+class FloorSettings:
+    """Definitions the floor figures use (shown in tooltips); see cti/state/metrics.py."""
+
+    interval_minutes: int = 30
+    sl_threshold_s: int = 20
+    sl_target_percent: int = 90
+    sl_formula: str = "answered_and_late_abandoned"
+    short_abandon_s: int = 5
+    wrapup_s: int = 25
+    talk_warn_s: int = 600
+    talk_alarm_s: int = 900
+    wrapup_warn_s: int = 60
+    wrapup_alarm_s: int = 120
+    not_ready_warn_s: int = 900
+    not_ready_alarm_s: int = 1800
+    teams: str = ""
+
+    def problems(self) -> list[str]:
+        out: list[str] = []
+        if self.interval_minutes not in (15, 30, 60):
+            out.append(
+                QCoreApplication.translate("Settings", "The interval must be 15, 30 or 60 minutes.")
+            )
+        if not 1 <= self.sl_target_percent <= 100:
+            out.append(
+                QCoreApplication.translate("Settings", "The service-level target must be 1-100 %.")
+            )
+        if self.sl_threshold_s < 0 or self.wrapup_s < 0 or self.short_abandon_s < 0:
+            out.append(QCoreApplication.translate("Settings", "Times must not be negative."))
+        return out
+
+
+@dataclass(frozen=True)
 class Settings:
     pbx: PbxSettings = field(default_factory=PbxSettings)
     sip: SipSettings = field(default_factory=SipSettings)
     ui: UiSettings = field(default_factory=UiSettings)
+    floor: FloorSettings = field(default_factory=FloorSettings)
 
     def problems(self) -> list[str]:
-        return self.pbx.problems() + self.sip.problems(self.pbx.mode)
+        return self.pbx.problems() + self.sip.problems(self.pbx.mode) + self.floor.problems()
 
 
-_SECTIONS = {"pbx": PbxSettings, "sip": SipSettings, "ui": UiSettings}
+_SECTIONS = {"pbx": PbxSettings, "sip": SipSettings, "ui": UiSettings, "floor": FloorSettings}
 
 
 def _coerce(value: Any, default: Any) -> Any:

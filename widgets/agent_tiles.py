@@ -163,14 +163,16 @@ class AgentTileDelegate(QStyledItemDelegate):
     def _render(self, row: TileRow, size: QSize, dpr: float, dark: bool, pal: QPalette) -> QPixmap:
         pm = QPixmap(int(size.width() * dpr), int(size.height() * dpr))
         pm.setDevicePixelRatio(dpr)
-        pm.fill(Qt.GlobalColor.transparent)
+        # Opaque (filled with the view's background): blitting an opaque pixmap skips alpha
+        # blending, which is most of the cost of a full-wall repaint.
+        pm.fill(pal.color(QPalette.ColorRole.Base))
         p = QPainter(pm)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
         w, h = size.width(), size.height()
         colour = self.colours.get(row.state, QColor("#888888"))
         card = QRectF(3, 3, w - 6, h - 6)
-        bg = QColor(pal.color(QPalette.ColorRole.Base))
+        bg = QColor(pal.color(QPalette.ColorRole.AlternateBase))
         tint = QColor(colour)
         tint.setAlpha(60 if dark else 34)
         p.setPen(Qt.PenStyle.NoPen)
@@ -221,8 +223,6 @@ class AgentTileDelegate(QStyledItemDelegate):
         icon = QRectF(left, y2 + 1, 16, 16)
         draw_state_icon(p, row.state, icon, colour.darker(115) if not dark else colour.lighter(130))
         label = state_label(row.state)
-        if row.state == "not_ready" and row.reason:
-            label += f" · {reason_label(row.reason)}"
         if row.pending:
             label += f" → {state_label(row.pending)}"
         p.setFont(self.small_font)
@@ -238,6 +238,9 @@ class AgentTileDelegate(QStyledItemDelegate):
         p.setPen(muted)
         if row.caller or row.queue:
             line3 = " · ".join(x for x in (row.caller, row.queue) if x)
+        elif row.state == "not_ready" and row.reason:
+            line3 = reason_label(row.reason)
+            p.setPen(text)
         else:
             line3 = _calls_text(row.calls)
         p.drawText(
@@ -264,7 +267,7 @@ class AgentTileDelegate(QStyledItemDelegate):
                 Qt.AlignmentFlag.AlignCenter,
                 self._fm_small.elidedText(badge, Qt.TextElideMode.ElideRight, int(bw) - 8),
             )
-        elif not compact and (row.caller or row.queue):
+        elif not compact and (row.caller or row.queue or row.reason):
             p.setPen(muted)
             p.drawText(
                 QRect(left, h - 26, right - left, 18),

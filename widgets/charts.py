@@ -33,7 +33,7 @@ class TrafficChart(QWidget):
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
         self.plot.showGrid(y=True, alpha=0.2)
-        self.legend = self.plot.addLegend(offset=(10, 5), colCount=5)
+        self.legend = self.plot.addLegend(offset=(-10, 2), colCount=4)
         self.sl_view = pg.ViewBox()
         self.sl_view.setMouseEnabled(x=False, y=False)
         pi = self.plot.getPlotItem()

@@ -172,7 +172,7 @@ class QueueMeterDelegate(QStyledItemDelegate):
     def _render(self, row: QueueRow, size: QSize, dpr: float, pal: QPalette) -> QPixmap:
         pm = QPixmap(int(size.width() * dpr), int(size.height() * dpr))
         pm.setDevicePixelRatio(dpr)
-        pm.fill(Qt.GlobalColor.transparent)
+        pm.fill(pal.color(QPalette.ColorRole.Base))  # opaque: cheap to blit
         p = QPainter(pm)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         w, h = size.width(), size.height()
@@ -307,5 +307,5 @@ class QueueMeterView(QListView):
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setHorizontalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.setSpacing(1)
-        self.setFixedHeight(QueueMeterDelegate.SIZE.height() + 22)
+        self.setFixedHeight(QueueMeterDelegate.SIZE.height() + 12)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)

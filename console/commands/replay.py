@@ -1,5 +1,5 @@
 """`python main.py replay CAPTURE --json [--chunk-size N] [--sl-threshold 20] [--short-abandon 5]
-[--interval 30] [--record DB]`
+[--interval 30] [--wrapup 0] [--record DB]`
 
 Feeds a file of raw AMI bytes as received from Asterisk (banner first) through the codec and
 the floor store and prints the figures (issue 4's JSON contract with --json, a short table
@@ -37,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--interval", type=int, default=30, choices=[15, 30, 60], help="interval minutes"
     )
+    parser.add_argument(
+        "--wrapup",
+        type=float,
+        default=0.0,
+        help="queues' wrap-up seconds (queues.conf wrapuptime; AMI does not report it)",
+    )
     parser.add_argument("--record", metavar="DB", help="also journal the replay into this record")
 
 
@@ -57,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     if args.chunk_size <= 0:
         print("replay: --chunk-size must be positive", file=sys.stderr)
         return 2
-    if args.sl_threshold < 0 or args.short_abandon < 0:
+    if args.sl_threshold < 0 or args.short_abandon < 0 or args.wrapup < 0:
         print("replay: thresholds must not be negative", file=sys.stderr)
         return 2
     if not path.is_file():
@@ -77,6 +83,7 @@ def run(args: argparse.Namespace) -> int:
         interval_minutes=args.interval,
         sl_threshold_s=args.sl_threshold,
         short_abandon_s=args.short_abandon,
+        wrapup_s=args.wrapup,
     )
     try:
         result = replay_file(path, config, args.chunk_size, sink)

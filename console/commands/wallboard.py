@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         driver.close()
-    framing = config.port_settings().describe()
+    framing = config.port_settings().framing()
     print(f"sent {len(data)} bytes to {args.port} ({args.protocol}, {framing})")
     if args.show_bytes:
         print(data.hex(" ").upper())

@@ -17,11 +17,20 @@ class RecordingAudit:
     def __init__(self) -> None:
         self.rows: list[tuple[str, ...]] = []
 
-    def action_intent(self, action: str, target: str, params: dict[str, Any]) -> int:
-        self.rows.append(("intent", action, target, repr(sorted(params.items()))))
+    def action_intent(
+        self,
+        action: str,
+        *,
+        agent: str | None = None,
+        queue: str | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> int:
+        self.rows.append(("intent", action, agent or "", repr(sorted((params or {}).items()))))
         return len(self.rows)
 
-    def action_result(self, handle: Any, ok: bool, result: str, duration_s: float) -> None:
+    def action_result(
+        self, handle: Any, ok: bool, result: str = "", duration: float | None = None
+    ) -> None:
         self.rows.append(("result", str(handle), "ok" if ok else "failed", result))
 
 
