@@ -96,6 +96,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     from dataclasses import replace
 
     from console.agent_actions import AgentActions
+    from console.alarms_view import AlarmController, AlarmStrip, alarm_sound
     from console.app import Console
     from console.background import Background
     from console.floor_controller import FloorController
@@ -149,6 +150,18 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     )
     actions = AgentActions(store, link, record.audit(), confirm=status.confirm, parent=window)
     status.connect_actions(actions, controller)
+    strip = AlarmStrip()
+    window.top_area.addWidget(strip)
+    alarms = AlarmController(
+        store,
+        strip,
+        record.record,
+        supervisor=lambda: record.supervisor,
+        link_up=lambda: store.is_live,
+        sound=alarm_sound(),
+        parent=window,
+    )
+    alarms.alarms_changed.connect(controller.show_alarms)
     record.show_state(window)
     link.failed.connect(status.on_link_failed)
     shell.settings_changed.connect(link.restart)
@@ -163,7 +176,9 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     console.on_shutdown("pbx link", link.stop)
     console.on_shutdown("actions", actions.shutdown)
     console.on_shutdown("floor", controller.stop)
+    console.on_shutdown("alarms", alarms.stop)
     controller.start()
+    alarms.start()
     link.start()
     return console
 

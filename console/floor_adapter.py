@@ -10,7 +10,7 @@ import functools
 import itertools
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from cti.state.agent_state import AgentState
@@ -75,29 +75,15 @@ def tile_row(agent: AgentView, thresholds: TileThresholds, now: float, team: str
     )
 
 
+def bump(row: TileRow, **changes: object) -> TileRow:
+    """A copy of the row with changes and a new version (so the delegate repaints it)."""
+    return replace(row, version=next(_versions), **changes)  # type: ignore[arg-type]
+
+
 def with_alert(row: TileRow, thresholds: TileThresholds, now: float) -> TileRow | None:
     """The row with its alert level for `now`, or None when the level is unchanged."""
     level = thresholds.alert(row.state, now - row.since)
-    if level == row.alert:
-        return None
-    return TileRow(
-        key=row.key,
-        name=row.name,
-        ext=row.ext,
-        state=row.state,
-        reason=row.reason,
-        since=row.since,
-        caller=row.caller,
-        queue=row.queue,
-        calls=row.calls,
-        monitor_by=row.monitor_by,
-        monitor_mode=row.monitor_mode,
-        pending=row.pending,
-        queues=row.queues,
-        team=row.team,
-        version=next(_versions),
-        alert=level,
-    )
+    return None if level == row.alert else bump(row, alert=level)
 
 
 @functools.lru_cache(maxsize=512)

@@ -27,6 +27,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from console.floor_adapter import (
     OVERVIEW_KEY,
     TileThresholds,
+    bump,
     extension_of,
     interval_label,
     overview_row,
@@ -35,7 +36,7 @@ from console.floor_adapter import (
     with_alert,
 )
 from console.floor_view import FloorView
-from widgets.agent_tiles import TileRow
+from widgets.agent_tiles import ALERT_ALARM, TileRow
 from widgets.charts import Segment
 
 log = logging.getLogger(__name__)
@@ -308,6 +309,23 @@ class FloorController(QObject):
         self.view.chart.set_data(
             labels, offered, answered, abandoned, sl, views[0].projection.target_percent
         )
+
+    def show_alarms(self, alarms: tuple[Any, ...]) -> None:
+        """Agents with an active alarm get the alarm highlight even below the tile thresholds."""
+        keys = {a.key.subject for a in alarms}
+        self.alarmed = keys
+        model = self.view.agent_model
+        changed = []
+        for row in model.rows:
+            want = (
+                ALERT_ALARM
+                if row.key in keys
+                else self.thresholds.alert(row.state, self.now() - row.since)
+            )
+            if want != row.alert:
+                changed.append(bump(row, alert=want))
+        if changed:
+            model.update_rows(changed)
 
     def selected_agent(self) -> Any:
         return self.store.agent(self._selected) if self._selected else None

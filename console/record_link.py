@@ -55,6 +55,10 @@ class RecordLink:
     def ok(self) -> bool:
         return self.record is not None
 
+    @property
+    def supervisor(self) -> str:
+        return self.record.supervisor if self.record is not None else ""
+
     def audit(self) -> Any:
         return self.record if self.record is not None else _Refusing(self.error)
 

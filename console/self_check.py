@@ -16,7 +16,6 @@ log = logging.getLogger(__name__)
 
 
 def run_self_check(console: Console, screenshot: str | None, timeout_s: float = 60.0) -> int:
-    app = console.app
     ready = getattr(console, "floor_ready", None)
     loop = QEventLoop()
     deadline = QTimer()
@@ -38,9 +37,10 @@ def run_self_check(console: Console, screenshot: str | None, timeout_s: float = 
     poll.stop()
     timed_out = not deadline.isActive()
     deadline.stop()
-    # Let pending repaints land before grabbing.
-    for _ in range(5):
-        app.processEvents()
+    # Let delayed layouts (the wall re-flows after resizes) and repaints land before grabbing.
+    settle = QEventLoop()
+    QTimer.singleShot(600, settle.quit)
+    settle.exec()
     code = 0
     if timed_out:
         print("self-check: the floor did not become live in time", file=sys.stderr)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import platform
 import sys
+from pathlib import Path
+from typing import Any
 
 from console import APP_VERSION
 
@@ -26,7 +29,24 @@ def component_versions() -> dict[str, str]:
         except ImportError:
             out[mod] = "missing"
     out["frozen"] = "yes" if getattr(sys, "frozen", False) else "no"
+    info = build_info()
+    if info is not None:
+        debug = " (debug build)" if info.get("debug") else ""
+        out["build"] = f"{info.get('commit', '?')}, {info.get('build_date', '?')}{debug}"
     return out
+
+
+def build_info() -> dict[str, Any] | None:
+    """The frozen build's own metadata (build_info.json, written by build.spec), or None
+    when running from the source tree or when the file is unreadable."""
+    base = getattr(sys, "_MEIPASS", None)
+    if not base:
+        return None
+    try:
+        data = json.loads((Path(base) / "build_info.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _pjproject_version() -> str:

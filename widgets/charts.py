@@ -44,6 +44,12 @@ class TrafficChart(QWidget):
         self.sl_view.setYRange(0, 100, padding=0)
         pi.getViewBox().sigResized.connect(self._sync_views)
         self._items: list[pg.GraphicsObject] = []
+        # The legend is built once from sample items; set_data only swaps the plotted items.
+        self._legend_samples = [
+            pg.BarGraphItem(x=[0], height=[0], width=0.1, brush=QColor(c), pen=pg.mkPen(None))
+            for c in ("#8c9096", "#2e9d52", "#d32f2f")
+        ]
+        self._legend_samples.append(pg.PlotDataItem([], [], pen=pg.mkPen("#2f6fd0", width=2)))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.plot)
@@ -53,6 +59,10 @@ class TrafficChart(QWidget):
         pi = self.plot.getPlotItem()
         pi.setLabel("left", _t("calls"))
         pi.setLabel("right", _t("service level %"))
+        self.legend.clear()
+        names = (_t("offered"), _t("answered"), _t("abandoned"), _t("service level"))
+        for item, name in zip(self._legend_samples, names, strict=True):
+            self.legend.addItem(item, name)
 
     def _sync_views(self) -> None:
         pi = self.plot.getPlotItem()
@@ -78,14 +88,13 @@ class TrafficChart(QWidget):
             else:
                 pi.removeItem(item)
         self._items.clear()
-        self.legend.clear()
         n = len(labels)
         xs = list(range(n))
         width = 0.26
-        for offset, values, colour, name in (
-            (-width, offered, "#8c9096", _t("offered")),
-            (0.0, answered, "#2e9d52", _t("answered")),
-            (width, abandoned, "#d32f2f", _t("abandoned")),
+        for offset, values, colour in (
+            (-width, offered, "#8c9096"),
+            (0.0, answered, "#2e9d52"),
+            (width, abandoned, "#d32f2f"),
         ):
             bars = pg.BarGraphItem(
                 x=[x + offset for x in xs],
@@ -93,10 +102,8 @@ class TrafficChart(QWidget):
                 width=width * 0.95,
                 brush=QColor(colour),
                 pen=pg.mkPen(None),
-                name=name,
             )
             pi.addItem(bars)
-            self.legend.addItem(bars, name)
             self._items.append(bars)
         pts = [(x, v) for x, v in zip(xs, sl_percent, strict=True) if v is not None]
         sl_line = pg.PlotDataItem(
@@ -106,7 +113,6 @@ class TrafficChart(QWidget):
             symbol="o",
             symbolSize=5,
             symbolBrush="#2f6fd0",
-            name=_t("service level"),
         )
         target = pg.InfiniteLine(
             pos=target_percent,
@@ -115,7 +121,6 @@ class TrafficChart(QWidget):
         )
         self.sl_view.addItem(sl_line)
         self.sl_view.addItem(target)
-        self.legend.addItem(sl_line, _t("service level"))
         self._items += [sl_line, target]
         ticks = [(i, lab) for i, lab in enumerate(labels) if n <= 12 or i % max(1, n // 12) == 0]
         pi.getAxis("bottom").setTicks([ticks])

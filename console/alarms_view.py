@@ -1,0 +1,269 @@
+"""Alarms on screen: the strip under the banners, acknowledgement with a comment, the sound,
+the journal rows, and the wallboard. The rules engine (cti/alarms) decides; this controller
+feeds it the store's figures once a second and routes its transitions.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
+
+from cti.alarms.engine import AlarmEngine
+from cti.alarms.model import (
+    AgentCondition,
+    AgentFigures,
+    Alarm,
+    AlarmKind,
+    AlarmTransition,
+    LinkFigures,
+    QueueFigures,
+    Severity,
+    TransitionKind,
+)
+from cti.alarms.rules import hotline_defaults
+from cti.state.agent_state import AgentState
+
+log = logging.getLogger(__name__)
+
+_CONDITION = {
+    AgentState.TALKING: AgentCondition.TALKING,
+    AgentState.ON_HOLD: AgentCondition.TALKING,
+    AgentState.WRAP_UP: AgentCondition.WRAP_UP,
+    AgentState.NOT_READY: AgentCondition.NOT_READY,
+}
+
+
+QUEUE_KINDS = frozenset(
+    {
+        AlarmKind.SERVICE_LEVEL,
+        AlarmKind.SL_PROJECTION,
+        AlarmKind.WAITING,
+        AlarmKind.LONGEST_WAIT,
+        AlarmKind.ABANDON_RATE,
+    }
+)
+AGENT_KINDS = frozenset(
+    {AlarmKind.AGENT_TALKING, AlarmKind.AGENT_WRAP_UP, AlarmKind.AGENT_NOT_READY}
+)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("Alarms", text)
+
+
+def figures_from_store(store: Any, now: float) -> tuple[list[QueueFigures], list[AgentFigures]]:
+    queues = []
+    for q in store.queues():
+        cur = q.current
+        proj = q.projection
+        queues.append(
+            QueueFigures(
+                queue=q.name,
+                waiting=q.waiting,
+                longest_wait=q.longest_wait_s or 0.0,
+                service_level=None if cur.sl_percent is None else cur.sl_percent / 100.0,
+                sl_calls=cur.offered,
+                sl_target=proj.target_percent / 100.0,
+                abandon_rate=None if cur.abandon_percent is None else cur.abandon_percent / 100.0,
+                offered=cur.offered,
+            )
+        )
+    agents = [
+        AgentFigures(
+            interface=a.interface,
+            condition=_CONDITION.get(a.state, AgentCondition.OTHER),
+            time_in_state=max(0.0, now - a.state_since),
+            name=a.name,
+            reason=a.reason,
+        )
+        for a in store.agents()
+    ]
+    return queues, agents
+
+
+class AlarmStrip(QFrame):
+    """The row of active alarms; each with its text and an Acknowledge button.
+
+    Signals:
+        acknowledge_requested(int): the supervisor clicked Acknowledge on this alarm id.
+    """
+
+    acknowledge_requested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alarmStrip")
+        self._lay = QHBoxLayout(self)
+        self._lay.setContentsMargins(6, 3, 6, 3)
+        self.hide()
+
+    def show_alarms(self, alarms: tuple[Alarm, ...]) -> None:
+        while self._lay.count():
+            item = self._lay.takeAt(0)
+            w = item.widget()
+            if w is not None:
+                w.deleteLater()
+        shown = sorted(alarms, key=lambda a: (-int(a.severity), a.raised_at))[:4]
+        for a in shown:
+            colour = "#b3261e" if a.severity is Severity.CRITICAL else "#b36b00"
+            mark = "▲" if a.severity is Severity.CRITICAL else "●"
+            text = f"{mark} {a.message}"
+            if a.acknowledged_by:
+                text += "  " + _t("(acknowledged)")
+            label = QLabel(text)
+            label.setStyleSheet(f"color: {colour}; font-weight: bold;")
+            label.setToolTip(a.message)
+            self._lay.addWidget(label)
+            if not a.acknowledged_by:
+                btn = QPushButton(_t("Acknowledge"))
+                btn.setObjectName(f"ack_{a.alarm_id}")
+                btn.clicked.connect(
+                    lambda _=False, i=a.alarm_id: self.acknowledge_requested.emit(i)
+                )
+                self._lay.addWidget(btn)
+        if len(alarms) > len(shown):
+            self._lay.addWidget(QLabel(_t("+%1 more").replace("%1", str(len(alarms) - len(shown)))))
+        self._lay.addStretch(1)
+        self.setVisible(bool(alarms))
+
+
+class AlarmController(QObject):
+    """Signals:
+    alarms_changed(tuple): the active alarms after a change.
+    """
+
+    alarms_changed = Signal(tuple)
+
+    def __init__(
+        self,
+        store: Any,
+        strip: AlarmStrip,
+        record: Any,
+        supervisor: Callable[[], str],
+        link_up: Callable[[], bool],
+        sound: Any = None,
+        wallboard: Any = None,
+        clock: Callable[[], float] = time.time,
+        ask_comment: Callable[[str], str | None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.strip = strip
+        self.record = record
+        self.supervisor = supervisor
+        self.link_up = link_up
+        self.sound = sound
+        self.wallboard = wallboard
+        self.clock = clock
+        self.ask_comment = ask_comment or self._ask_comment
+        self.engine = AlarmEngine(hotline_defaults(), clock)
+        self._handles: dict[int, Any] = {}
+        self.timer = QTimer(self)
+        self.timer.setObjectName("alarmTick")
+        self.timer.setInterval(1000)
+        self.timer.timeout.connect(self.evaluate)
+        strip.acknowledge_requested.connect(self.acknowledge)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def evaluate(self) -> list[AlarmTransition]:
+        now = self.clock()
+        up = bool(self.link_up())
+        queues, agents = figures_from_store(self.store, now) if up else ([], [])
+        transitions = self.engine.evaluate(queues, agents, LinkFigures(pbx_up=up))
+        transitions += self.engine.tick()
+        for tr in transitions:
+            self._route(tr)
+        if transitions:
+            active = self.engine.active()
+            self.strip.show_alarms(active)
+            self.alarms_changed.emit(active)
+        if self.wallboard is not None:
+            try:
+                from cti.serial.wallboard import floor_content
+
+                self.wallboard.publish(floor_content(queues, self.engine.active()))
+            except Exception:
+                log.exception("wallboard update failed")
+        return transitions
+
+    def _route(self, tr: AlarmTransition) -> None:
+        a = tr.alarm
+        rec = self.record
+        if tr.kind is TransitionKind.RAISED:
+            if rec is not None:
+                subject = a.key.subject
+                is_queue = a.key.kind.value.startswith(
+                    ("sl", "waiting", "longest", "abandon", "queue")
+                )
+                self._handles[a.alarm_id] = rec.alarm_raised(
+                    a.key.kind.value,
+                    a.severity.name.lower(),
+                    a.message,
+                    queue=subject if is_queue else None,
+                    agent=subject
+                    if subject.startswith(("PJSIP/", "SIP/", "IAX2/", "Local/"))
+                    else None,
+                    details={"value": a.value, "threshold": a.threshold},
+                    ts=tr.at,
+                )
+            if self.sound is not None:
+                try:
+                    self.sound.play(a.severity)
+                except Exception as exc:
+                    log.warning("alarm sound unavailable: %s", exc)
+        elif tr.kind is TransitionKind.CLEARED:
+            handle = self._handles.pop(a.alarm_id, None)
+            if rec is not None and handle is not None:
+                rec.alarm_cleared(handle, "cleared", ts=tr.at)
+        elif tr.kind is TransitionKind.ESCALATED:
+            log.warning("alarm escalated (not acknowledged in time): %s", a.message)
+            if self.sound is not None:
+                try:
+                    self.sound.play(a.severity)
+                except Exception as exc:
+                    log.warning("alarm sound unavailable: %s", exc)
+
+    def _ask_comment(self, message: str) -> str | None:
+        text, ok = QInputDialog.getText(
+            self.strip, _t("Acknowledge alarm"), _t("Comment for the record:") + "\n" + message
+        )
+        return text if ok else None
+
+    def acknowledge(self, alarm_id: int) -> bool:
+        alarm = self.engine.alarm(alarm_id)
+        if alarm is None:
+            return False
+        comment = self.ask_comment(alarm.message)
+        if comment is None:
+            return False
+        tr = self.engine.acknowledge(alarm_id, self.supervisor(), comment)
+        handle = self._handles.get(alarm_id)
+        if self.record is not None and handle is not None:
+            self.record.alarm_acknowledged(handle, comment, ts=tr.at)
+        active = self.engine.active()
+        self.strip.show_alarms(active)
+        self.alarms_changed.emit(active)
+        return True
+
+
+def alarm_sound() -> Any:
+    """The alarm sound player on the default output device, or None (said in the log) when the
+    machine has no audio output — alarms then show on screen only."""
+    try:
+        from cti.alarms.sound import AlarmSoundPlayer
+
+        return AlarmSoundPlayer()
+    except Exception as exc:
+        log.warning("alarm sound disabled: %s", exc)
+        return None

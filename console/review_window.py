@@ -1,0 +1,446 @@
+"""File → Open record…: the offline review of a record (read-only; works on a copy from
+another PC, on a record a running console is writing, and with no PBX at all).
+
+Tabs: the record's tables (monitoring sessions with mode segments, actions, alarms, sign-ins,
+settings changes) under one filter bar; agent state timelines (Gantt); the interval table and
+traffic chart of a day; and the floor replay — a slider redraws the tile wall and the queue
+meters as they were at that minute. Export (CSV / XLSX / PDF) and chain verification use the
+same functions as `main.py audit`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSlider,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.floor_models import AgentTileModel, QueueMeterModel
+from db.errors import RecordError
+from db.export import Table, all_tables, check_target, export_csv, export_xlsx, header_lines
+from db.review import Review, open_review
+from db.review_rows import ReviewFilter
+from widgets.agent_tiles import AgentTileDelegate, AgentTileView, TileRow
+from widgets.charts import Segment, StateTimeline, TrafficChart
+from widgets.queue_meters import QueueMeterDelegate, QueueMeterView, QueueRow
+
+log = logging.getLogger(__name__)
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class TableModel(QAbstractTableModel):
+    """A read-only table over db.export.Table rows."""
+
+    def __init__(self, table: Table | None = None, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.table = table or Table("", (), [])
+
+    def set_table(self, table: Table) -> None:
+        self.beginResetModel()
+        self.table = table
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.table.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.table.columns)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        value = self.table.rows[index.row()][index.column()]
+        return "" if value is None else str(value)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.table.columns[section]
+        return None
+
+
+class ReviewWindow(QMainWindow):
+    """Attributes:
+    review: the open record (read-only).
+    tables: one TableModel per record table, refreshed by the filter.
+    """
+
+    def __init__(self, review: Review, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewWindow")
+        self.review = review
+        self.resize(1280, 820)
+        self.setWindowTitle(self.tr("Record %1 (read-only)").replace("%1", review.path.name))
+        bounds = review.bounds() or (time.time() - 3600, time.time())
+        self.bounds = bounds
+
+        # Filter bar
+        self.date_from = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(bounds[0])))
+        self.date_to = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(bounds[1]) + 1))
+        for w in (self.date_from, self.date_to):
+            w.setCalendarPopup(True)
+            w.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.supervisor = self._combo(review.supervisors())
+        self.agent = self._combo(review.agents())
+        self.queue = self._combo(review.queues())
+        self.action = self._combo(review.action_names())
+        self.apply_btn = QPushButton(self.tr("Apply filter"))
+        self.apply_btn.clicked.connect(self.refresh)
+        self.export_btn = QPushButton(self.tr("Export…"))
+        self.export_btn.clicked.connect(self._on_export)
+        self.verify_btn = QPushButton(self.tr("Verify chain"))
+        self.verify_btn.clicked.connect(self._on_verify)
+        bar = QHBoxLayout()
+        for label, w in (
+            (self.tr("From"), self.date_from),
+            (self.tr("To"), self.date_to),
+            (self.tr("Supervisor"), self.supervisor),
+            (self.tr("Agent"), self.agent),
+            (self.tr("Queue"), self.queue),
+            (self.tr("Action"), self.action),
+        ):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(w)
+        bar.addWidget(self.apply_btn)
+        bar.addStretch(1)
+        bar.addWidget(self.export_btn)
+        bar.addWidget(self.verify_btn)
+
+        self.tabs = QTabWidget()
+        self.tables: dict[str, TableModel] = {}
+        for title in ("Monitoring sessions", "Actions", "Alarms", "Sign-ins", "Settings"):
+            model = TableModel(parent=self)
+            view = QTableView()
+            view.setModel(model)
+            view.setSortingEnabled(False)
+            view.horizontalHeader().setStretchLastSection(True)
+            view.setAlternatingRowColors(True)
+            self.tables[title] = model
+            self.tabs.addTab(view, self._tab_title(title))
+
+        # Timeline tab
+        self.timeline_day = QDateEdit(datetime.fromtimestamp(bounds[1]).date())
+        self.timeline_day.setCalendarPopup(True)
+        self.timeline_btn = QPushButton(self.tr("Show"))
+        self.timeline_btn.clicked.connect(self._on_timeline)
+        self.timeline = StateTimeline()
+        tl = QWidget()
+        tll = QVBoxLayout(tl)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Day")))
+        row.addWidget(self.timeline_day)
+        row.addWidget(self.timeline_btn)
+        row.addStretch(1)
+        tll.addLayout(row)
+        tll.addWidget(self.timeline, 1)
+        self.tabs.addTab(tl, self.tr("Agent timelines"))
+
+        # Intervals tab
+        self.interval_day = QDateEdit(datetime.fromtimestamp(bounds[1]).date())
+        self.interval_day.setCalendarPopup(True)
+        self.interval_btn = QPushButton(self.tr("Show"))
+        self.interval_btn.clicked.connect(self._on_intervals)
+        self.interval_model = TableModel(parent=self)
+        self.interval_view = QTableView()
+        self.interval_view.setModel(self.interval_model)
+        self.interval_chart = TrafficChart()
+        iv = QWidget()
+        ivl = QVBoxLayout(iv)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Day")))
+        row.addWidget(self.interval_day)
+        row.addWidget(self.interval_btn)
+        row.addStretch(1)
+        ivl.addLayout(row)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.interval_view)
+        split.addWidget(self.interval_chart)
+        ivl.addWidget(split, 1)
+        self.tabs.addTab(iv, self.tr("Intervals"))
+
+        # Replay tab
+        self.replay_ts = bounds[0]
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setObjectName("replaySlider")
+        minutes = max(1, int((bounds[1] - bounds[0]) // 60))
+        self.slider.setRange(0, minutes)
+        self.slider.setPageStep(15)
+        self.slider.sliderReleased.connect(self._on_replay)
+        self.slider.valueChanged.connect(self._on_slider_moved)
+        self.replay_label = QLabel()
+        self.replay_queues = QueueMeterModel(self)
+        self.replay_agents = AgentTileModel(self)
+        meters = QueueMeterView()
+        meters.setItemDelegate(QueueMeterDelegate(lambda: self.replay_ts, meters))
+        meters.setModel(self.replay_queues)
+        wall = AgentTileView()
+        wall.setItemDelegate(AgentTileDelegate(lambda: self.replay_ts, wall))
+        wall.setModel(self.replay_agents)
+        rp = QWidget()
+        rpl = QVBoxLayout(rp)
+        row = QHBoxLayout()
+        row.addWidget(self.slider, 1)
+        row.addWidget(self.replay_label)
+        rpl.addLayout(row)
+        rpl.addWidget(meters)
+        rpl.addWidget(wall, 1)
+        self.tabs.addTab(rp, self.tr("Floor replay"))
+
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        if review.note:
+            note = QLabel(review.note)
+            note.setWordWrap(True)
+            lay.addWidget(note)
+        lay.addLayout(bar)
+        lay.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.refresh()
+        self._on_slider_moved(self.slider.value())
+
+    @classmethod
+    def open(cls, path: Path, parent: QWidget | None = None) -> ReviewWindow | None:
+        try:
+            review = open_review(path)
+        except RecordError as exc:
+            QMessageBox.warning(parent, cls.tr("Open record"), str(exc))
+            return None
+        return cls(review, parent)
+
+    def _tab_title(self, title: str) -> str:
+        return {
+            "Monitoring sessions": self.tr("Monitoring sessions"),
+            "Actions": self.tr("Actions"),
+            "Alarms": self.tr("Alarms"),
+            "Sign-ins": self.tr("Sign-ins"),
+            "Settings": self.tr("Settings changes"),
+        }[title]
+
+    def _combo(self, values: list[str]) -> QComboBox:
+        c = QComboBox()
+        c.addItem(self.tr("(all)"), None)
+        for v in values:
+            c.addItem(v, v)
+        return c
+
+    def current_filter(self) -> ReviewFilter:
+        return ReviewFilter(
+            start=float(self.date_from.dateTime().toSecsSinceEpoch()),
+            end=float(self.date_to.dateTime().toSecsSinceEpoch()),
+            supervisor=self.supervisor.currentData(),
+            agent=self.agent.currentData(),
+            queue=self.queue.currentData(),
+            action=self.action.currentData(),
+        )
+
+    def refresh(self) -> None:
+        try:
+            tables = all_tables(self.review, self.current_filter())
+        except RecordError as exc:
+            QMessageBox.warning(self, self.tr("Record"), str(exc))
+            return
+        for t in tables:
+            if t.title in self.tables:
+                self.tables[t.title].set_table(t)
+
+    # -- timeline / intervals ------------------------------------------------------------
+    def _on_timeline(self) -> None:
+        day: date = self.timeline_day.date().toPython()
+        agents = (
+            [self.agent.currentData()] if self.agent.currentData() else self.review.agents()[:40]
+        )
+        rows = []
+        for a in agents:
+            segs = self.review.agent_timeline(a, day)
+            rows.append(
+                [Segment(s.start, s.end if s.end is not None else s.start, s.state.lower()) for s in segs]
+            )
+        self.timeline.set_rows(agents, rows)
+
+    def _on_intervals(self) -> None:
+        day: date = self.interval_day.date().toPython()
+        table = self.review.interval_table(day)
+        rows: list[list[Any]] = []
+        starts: dict[float, list[Any]] = {}
+        for q, metrics in sorted(table.items()):
+            for m in metrics:
+                starts.setdefault(m.start, []).append(m)
+                rows.append(
+                    [
+                        q,
+                        datetime.fromtimestamp(m.start).strftime("%H:%M"),
+                        m.offered,
+                        m.answered,
+                        m.answered_within,
+                        m.abandoned,
+                        m.short_abandoned,
+                        "" if m.sl_percent is None else f"{m.sl_percent:.1f}",
+                        "" if m.asa_s is None else f"{m.asa_s:.0f}",
+                        "" if m.aht_s is None else f"{m.aht_s:.0f}",
+                    ]
+                )
+        self.interval_model.set_table(
+            Table(
+                "Intervals",
+                (
+                    "queue",
+                    "interval",
+                    "offered",
+                    "answered",
+                    "answered in T",
+                    "abandoned",
+                    "short abandoned",
+                    "SL %",
+                    "ASA s",
+                    "AHT s",
+                ),
+                rows,
+            )
+        )
+        keys = sorted(starts)
+        sl: list[float | None] = []
+        for k in keys:
+            ms = starts[k]
+            ans = sum(m.answered for m in ms)
+            within = sum(m.answered_within for m in ms)
+            late = sum(m.abandoned - m.abandoned_within for m in ms)
+            sl.append(100.0 * within / (ans + late) if ans + late else None)
+        self.interval_chart.set_data(
+            [datetime.fromtimestamp(k).strftime("%H:%M") for k in keys],
+            [sum(m.offered for m in starts[k]) for k in keys],
+            [sum(m.answered for m in starts[k]) for k in keys],
+            [sum(m.abandoned for m in starts[k]) for k in keys],
+            sl,
+            90.0,
+        )
+
+    # -- replay --------------------------------------------------------------------------
+    def _on_slider_moved(self, value: int) -> None:
+        ts = self.bounds[0] + value * 60
+        self.replay_label.setText(datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M"))
+        if not self.slider.isSliderDown():
+            self._on_replay()
+
+    def _on_replay(self) -> None:
+        ts = self.bounds[0] + self.slider.value() * 60
+        self.replay_ts = ts
+        progress = QProgressDialog(self.tr("Rebuilding the floor…"), self.tr("Cancel"), 0, 0, self)
+        progress.setMinimumDuration(400)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def tick(rows: int) -> bool:
+            progress.setLabelText(
+                self.tr("Rebuilding the floor… %1 events").replace("%1", str(rows))
+            )
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.processEvents()
+            return not progress.wasCanceled()
+
+        try:
+            floor = self.review.floor_at(ts, tick)
+        except RecordError as exc:
+            progress.close()
+            if not progress.wasCanceled():
+                QMessageBox.warning(self, self.tr("Floor replay"), str(exc))
+            return
+        progress.close()
+        tiles = [
+            TileRow(
+                key=a.interface,
+                name=a.name or a.interface,
+                ext=a.interface.split("/")[-1],
+                state=a.state.lower(),
+                reason=a.reason or "",
+                since=a.since or ts,
+                queues=a.queues,
+            )
+            for a in sorted(floor.agents.values(), key=lambda a: a.interface)
+        ]
+        self.replay_agents.reset_rows(tiles)
+        meters = []
+        for q in sorted(floor.queues.values(), key=lambda q: q.name):
+            by = {k.lower(): v for k, v in q.agents_by_state}
+            meters.append(
+                QueueRow(
+                    key=q.name,
+                    title=q.name,
+                    waiting=q.waiting,
+                    oldest_join=(ts - q.longest_wait_s) if q.longest_wait_s else None,
+                    ready=by.get("ready", 0),
+                    talking=by.get("talking", 0) + by.get("on_hold", 0),
+                    wrap_up=by.get("wrap_up", 0),
+                    not_ready=by.get("not_ready", 0),
+                    ringing=by.get("ringing", 0),
+                    interval=datetime.fromtimestamp(ts).strftime("%H:%M"),
+                )
+            )
+        self.replay_queues.reset_rows(meters)
+
+    # -- export / verify -----------------------------------------------------------------
+    def _on_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Export record"),
+            str(Path.home() / f"{self.review.path.stem}.xlsx"),
+            "Excel (*.xlsx);;CSV (*.csv);;PDF (*.pdf)",
+        )
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, out: Path) -> int:
+        f = self.current_filter()
+        try:
+            if out.suffix.lower() == ".csv":
+                n = export_csv(self.review, f, out)
+            elif out.suffix.lower() == ".pdf":
+                from console.record_pdf import write_pdf
+
+                check_target(self.review.path, out)
+                tables = all_tables(self.review, f)
+                write_pdf(
+                    out, f"Record {self.review.path.name}", header_lines(self.review, f), tables
+                )
+                n = len(tables[0].rows)
+            else:
+                n = export_xlsx(self.review, f, out)
+        except (RecordError, OSError) as exc:
+            QMessageBox.warning(self, self.tr("Export record"), str(exc))
+            return -1
+        self.statusBar().showMessage(
+            self.tr("Exported %1 rows to %2").replace("%1", str(n)).replace("%2", str(out)), 10000
+        )
+        return n
+
+    def _on_verify(self) -> None:
+        from db.chain import verify
+
+        result = verify(self.review.path)
+        box = QMessageBox.information if result.ok else QMessageBox.critical
+        box(self, self.tr("Verify chain"), result.message)
+
+    def closeEvent(self, event: Any) -> None:
+        self.review.close()
+        super().closeEvent(event)

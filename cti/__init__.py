@@ -1,0 +1,1 @@
+"""Telephony core of the Hotline Supervisor Console (no Qt: see DESIGN.md)."""

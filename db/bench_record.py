@@ -1,0 +1,205 @@
+"""Benchmarks of the record (shared/BENCH.md): write speed, intent latency, review, replay.
+
+- journal_rows_per_s: PBX events through `Record.journal_event` (writer thread, hashing,
+  snapshots, SQLite) from the first call to the moment all are committed.
+- intent_commit_p99_ms: `Record.action_intent` round trips (durable commit, fsync) while
+  another thread journals 2,000 events/s (a busy floor); `intent_commit_idle_p99_ms` without.
+- review_query_ms: an agent's day timeline plus the day's interval table, median over
+  several days and agents, on a generated record of 10 M rows (200 k with --quick).
+- replay_jump_ms: `floor_at` a random minute, median over 20 minutes (and the maximum).
+
+The generated record (db/synthetic.py) is written to a temporary folder and removed; set
+HOTLINE_BENCH_CACHE to a folder to keep it there and reuse it in later runs.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import tempfile
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from db.crash_probe import run_kills
+from db.record import open_record
+from db.review import open_review
+from db.synthetic import SyntheticRecord, busiest_minutes, generate_record
+
+_EVENTS = (
+    (
+        "QueueMemberStatus",
+        {
+            "Queue": "billing",
+            "MemberName": "王芳",
+            "Interface": "PJSIP/1017",
+            "StateInterface": "PJSIP/1017",
+            "Membership": "dynamic",
+            "Penalty": "0",
+            "CallsTaken": "12",
+            "LastCall": "1772532000",
+            "InCall": "1",
+            "Status": "2",
+            "Paused": "0",
+            "PausedReason": "",
+        },
+    ),
+    (
+        "AgentConnect",
+        {
+            "Channel": "PJSIP/trunk-0000a1b2",
+            "CallerIDNum": "13912345678",
+            "Uniqueid": "1772532000.1234",
+            "Linkedid": "1772532000.1234",
+            "Queue": "billing",
+            "Interface": "PJSIP/1017",
+            "MemberName": "王芳",
+            "HoldTime": "12",
+            "RingTime": "4",
+        },
+    ),
+    (
+        "VarSet",
+        {
+            "Channel": "PJSIP/1017-0000a1b3",
+            "Uniqueid": "1772532000.1235",
+            "Linkedid": "1772532000.1234",
+            "Variable": "BRIDGEPEER",
+            "Value": "PJSIP/trunk-0000a1b2",
+        },
+    ),
+    (
+        "QueueCallerJoin",
+        {
+            "Channel": "PJSIP/trunk-0000a1b9",
+            "CallerIDNum": "13812345678",
+            "Uniqueid": "1772532001.1240",
+            "Linkedid": "1772532001.1240",
+            "Queue": "repair",
+            "Position": "3",
+            "Count": "3",
+        },
+    ),
+)
+
+
+def _journal_rate(folder: Path, rows: int) -> float:
+    record = open_record(folder / "rate.sqlite", "bench", "bench-ws")
+    try:
+        record.flush()
+        t0 = 1772532000.0
+        start = time.perf_counter()
+        for i in range(rows):
+            name, fields = _EVENTS[i & 3]
+            record.journal_event(t0 + i * 0.001, name, fields)
+        record.flush(timeout_s=600)
+        return rows / (time.perf_counter() - start)
+    finally:
+        record.close()
+
+
+def _intent_p99(folder: Path, count: int, load_per_s: float) -> float:
+    record = open_record(folder / f"intent-{int(load_per_s)}.sqlite", "bench", "bench-ws")
+    stop = threading.Event()
+
+    def journal_load() -> None:
+        i = 0
+        t0 = time.time()
+        while not stop.is_set():
+            name, fields = _EVENTS[i & 3]
+            record.journal_event(time.time(), name, fields)
+            i += 1
+            ahead = i / load_per_s - (time.time() - t0)
+            if ahead > 0:
+                time.sleep(ahead)
+
+    loader = threading.Thread(target=journal_load, name="bench-journal-load", daemon=True)
+    try:
+        if load_per_s > 0:
+            loader.start()
+        time.sleep(0.2)
+        samples: list[float] = []
+        rng = random.Random(3)
+        for _ in range(count):
+            t = time.perf_counter()
+            handle = record.action_intent("QueuePause", agent="PJSIP/1017", params={"reason": "午餐"})
+            samples.append((time.perf_counter() - t) * 1000)
+            record.action_result(handle, True, "Success")
+            time.sleep(rng.uniform(0.002, 0.01))
+        samples.sort()
+        return samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+    finally:
+        stop.set()
+        if loader.is_alive():
+            loader.join()
+        record.close()
+
+
+def _record_for(rows: int, folder: Path) -> SyntheticRecord:
+    cache = os.environ.get("HOTLINE_BENCH_CACHE")
+    if cache:
+        path = Path(cache) / f"bench-record-v1-{rows}.sqlite"
+        info = Path(str(path) + ".days")
+        if path.exists() and info.exists():
+            first, days = info.read_text().split()
+            from datetime import date
+
+            return SyntheticRecord(
+                path, rows, date.fromisoformat(first), int(days), (), ("billing",)
+            )
+        path.unlink(missing_ok=True)
+        record = generate_record(path, rows)
+        info.write_text(f"{record.first_day.isoformat()} {record.days}")
+        return record
+    return generate_record(folder / "review.sqlite", rows)
+
+
+def bench_record(quick: bool) -> dict[str, float]:
+    folder = Path(tempfile.mkdtemp(prefix="hotline-bench-record-"))
+    try:
+        figures: dict[str, float] = {}
+        figures["journal_rows_per_s"] = round(_journal_rate(folder, 50_000 if quick else 300_000))
+        figures["intent_commit_p99_ms"] = round(_intent_p99(folder, 100 if quick else 500, 2000.0), 3)
+        figures["intent_commit_idle_p99_ms"] = round(_intent_p99(folder, 100 if quick else 500, 0.0), 3)
+        rows = 200_000 if quick else 10_000_000
+        t = time.perf_counter()
+        record = _record_for(rows, folder)
+        figures["record_generate_s"] = round(time.perf_counter() - t, 1)
+        rng = random.Random(11)
+        review_ms: list[float] = []
+        replay_ms: list[float] = []
+        with open_review(record.path) as review:
+            figures["record_rows"] = float(review.head()[0])
+            agents = [f"PJSIP/{1001 + i}" for i in range(100)]
+            for _ in range(3 if quick else 7):
+                day = record.first_day + timedelta(days=rng.randrange(max(1, record.days - 1)))
+                agent = rng.choice(agents)
+                t = time.perf_counter()
+                review.agent_timeline(agent, day)
+                review.interval_table(day)
+                review_ms.append((time.perf_counter() - t) * 1000)
+            for minute in busiest_minutes(record, 20, seed=5):
+                t = time.perf_counter()
+                review.floor_at(minute)
+                replay_ms.append((time.perf_counter() - t) * 1000)
+        figures["review_query_ms"] = round(statistics.median(review_ms), 1)
+        figures["replay_jump_ms"] = round(statistics.median(replay_ms), 1)
+        figures["replay_jump_max_ms"] = round(max(replay_ms), 1)
+        return figures
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_record_crash(quick: bool) -> dict[str, float]:
+    """Kill a writing process with SIGKILL 200 times (30 with --quick); count problems."""
+    folder = Path(tempfile.mkdtemp(prefix="hotline-bench-crash-"))
+    try:
+        kills, problems = run_kills(folder, 30 if quick else 200, seed=17)
+        for problem in problems[:5]:
+            print(f"record crash problem: {problem}")
+        return {"record_crash_kills": float(kills), "record_crash_problems": float(len(problems))}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

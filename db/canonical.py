@@ -1,0 +1,78 @@
+"""Canonical content of a chained row and the chain hash (the definition `verify` relies on).
+
+canonical(row) = the UTF-8 bytes of a JSON array, with no whitespace:
+
+    [table, seq, ts_us, supervisor, workstation, c1, c2, ..., cn]
+
+- `table` is the table name (e.g. "journal"), `supervisor` and `workstation` are the names of
+  the row's actor (not its id), c1..cn are the table's content columns in the order of the
+  model's `CONTENT` tuple (db/models.py). `row_hash` itself is not part of it.
+- Values are JSON integers (seq, times in microseconds, 0/1 flags, counts), JSON strings or
+  null. Never floats or booleans. Columns that hold JSON (fields, params, details, state ...)
+  are included as the exact stored text, i.e. as a JSON string, never re-parsed.
+- Strings are written as Python's `json.dumps(..., ensure_ascii=False)` does: characters
+  outside ASCII as raw UTF-8; `"` and `\\` escaped; \\b \\f \\n \\r \\t as two-character escapes;
+  other characters below U+0020 as \\u00xx (lower-case hex); everything else, including
+  U+007F and U+2028/U+2029, unescaped. Separators are "," and nothing else.
+
+row_hash(n) = SHA-256( row_hash(n-1) || canonical(row n) ), the previous hash as its 32 raw
+bytes. For the first row of a record (seq 1), row_hash(0) is 32 zero bytes. After a retention
+cut the chain starts from the `prev_hash` recorded by the newest `retention_cut` row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import json.encoder
+from collections.abc import Callable, Sequence
+
+GENESIS = bytes(32)
+
+Value = int | str | None
+
+# json's own string encoder (C when available): the same escaping as
+# json.dumps(..., ensure_ascii=False), called directly because building the array by hand is
+# several times faster than encoding a list (this runs once per row written or verified).
+_quote: Callable[[str], str] = getattr(json.encoder, "c_encode_basestring", None) or (
+    json.encoder.py_encode_basestring
+)
+_payload_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def _value(value: Value) -> str:
+    if value is None:
+        return "null"
+    if value.__class__ is str:
+        return _quote(value)  # type: ignore[arg-type]
+    if value.__class__ is int:
+        return int.__repr__(value)  # type: ignore[arg-type]
+    raise TypeError(f"chained columns hold int, str or None, not {type(value).__name__}")
+
+
+def canonical(
+    table: str,
+    seq: int,
+    ts_us: int,
+    supervisor: str,
+    workstation: str,
+    content: Sequence[Value],
+) -> bytes:
+    head = f"[{_quote(table)},{int(seq)},{int(ts_us)},{_quote(supervisor)},{_quote(workstation)}"
+    if content:
+        return (head + "," + ",".join(map(_value, content)) + "]").encode("utf-8")
+    return (head + "]").encode("utf-8")
+
+
+def chain_hash(prev: bytes, canonical_bytes: bytes) -> bytes:
+    return hashlib.sha256(prev + canonical_bytes).digest()
+
+
+def json_text(value: object) -> str:
+    """JSON text for payload columns (keys kept in the caller's order)."""
+    return _payload_encoder.encode(value)
+
+
+def scrub(text: str) -> str:
+    """Replace lone surrogates (undecodable bytes smuggled into str) so UTF-8 can store it."""
+    return text.encode("utf-8", "replace").decode("utf-8")

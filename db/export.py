@@ -1,0 +1,269 @@
+"""Exporting a record (or a filtered part of it) as tables: CSV and XLSX here, PDF in console/.
+
+What is exported:
+- the audit trail: every supervisor-side row in chain order (record opened, action intents
+  and results, monitoring start / mode / end, alarms, acknowledgements, clears, sign-ins,
+  settings, retention cuts), with the row's hash so a printed copy can be checked later;
+- for XLSX and PDF also one table each for monitoring sessions (with their mode segments),
+  actions, alarms, sign-ins and setting changes;
+- PBX events only when asked (`include_journal`): a busy day has hundreds of thousands.
+
+CSV is UTF-8 with a byte-order mark so spreadsheet programs on Chinese Windows read the
+Chinese text correctly. Times are local, ISO 8601 with offset. Files are written to a
+temporary name beside the target and renamed, so a failed export leaves no half file.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from db.errors import RecordError
+from db.review import Review
+from db.review_rows import ReviewFilter
+
+Cell = str | int | float | None
+XLSX_MAX_ROWS = 1_048_575
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: tuple[str, ...]
+    rows: list[list[Cell]]
+
+
+def when(ts: float | None) -> str:
+    if ts is None:
+        return ""
+    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+
+
+def describe_filter(f: ReviewFilter) -> str:
+    parts = []
+    if f.start is not None:
+        parts.append(f"from {when(f.start)}")
+    if f.end is not None:
+        parts.append(f"to {when(f.end)}")
+    for name in ("supervisor", "agent", "queue", "action"):
+        value = getattr(f, name)
+        if value is not None:
+            parts.append(f"{name} {value}")
+    return ", ".join(parts) or "everything"
+
+
+AUDIT_COLUMNS = (
+    "seq",
+    "time",
+    "kind",
+    "supervisor",
+    "workstation",
+    "agent",
+    "queue",
+    "action",
+    "summary",
+    "row_hash",
+)
+
+
+def audit_table(review: Review, f: ReviewFilter, include_journal: bool = False) -> Table:
+    rows: list[list[Cell]] = [
+        [e.seq, when(e.ts), e.kind, e.supervisor, e.workstation, e.agent, e.queue, e.action,
+         e.summary, e.row_hash]
+        for e in review.audit_trail(f)
+    ]
+    if include_journal:
+        for j in _all_journal(review, f):
+            summary = " ".join(f"{k}={v}" for k, v in j.fields.items() if k != "Event")
+            rows.append(
+                [j.seq, when(j.ts), "pbx_event", "", "", j.interface, j.queue, j.name, summary, ""]
+            )
+        rows.sort(key=lambda r: int(r[0] or 0))
+    return Table("Audit trail", AUDIT_COLUMNS, rows)
+
+
+def _all_journal(review: Review, f: ReviewFilter) -> list[Any]:
+    out: list[Any] = []
+    page = 50_000
+    while True:
+        chunk = review.journal(f, limit=page, offset=len(out))
+        out.extend(chunk)
+        if len(chunk) < page:
+            return out
+
+
+def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
+    sessions = [
+        [s.seq, when(s.started), when(s.ended), s.supervisor, s.workstation, s.agent, s.queue,
+         s.caller,
+         " → ".join(f"{g.mode} {when(g.start)[11:19]}" for g in s.segments),
+         s.end_reason or "(no end recorded)"]
+        for s in review.monitor_sessions(f)
+    ]
+    actions = [
+        [a.seq, when(a.ts), a.supervisor, a.workstation, a.action, a.agent, a.queue,
+         ", ".join(f"{k}={v}" for k, v in a.params.items()),
+         "" if a.ok is None else ("ok" if a.ok else "failed"),
+         a.result if a.result is not None else "(no result recorded)", a.duration_ms]
+        for a in review.actions(f)
+    ]
+    alarms = [
+        [a.seq, when(a.ts), a.severity, a.rule, a.queue, a.agent, a.message,
+         "; ".join(f"{when(k.ts)[11:19]} {k.supervisor}: {k.comment}" for k in a.acks),
+         when(a.cleared)]
+        for a in review.alarms(f)
+    ]
+    sign_ins = [
+        [s.seq, when(s.ts), s.account, s.outcome, s.method, s.workstation]
+        for s in review.sign_ins(f)
+    ]
+    settings = [
+        [s.seq, when(s.ts), s.supervisor, s.workstation, s.setting, str(s.old_value),
+         str(s.new_value)]
+        for s in review.setting_changes(f)
+    ]
+    return [
+        Table(
+            "Monitoring sessions",
+            ("seq", "started", "ended", "supervisor", "workstation", "agent", "queue", "caller",
+             "modes", "end"),
+            sessions,  # type: ignore[arg-type]
+        ),
+        Table(
+            "Actions",
+            ("seq", "time", "supervisor", "workstation", "action", "agent", "queue", "params",
+             "outcome", "result", "duration_ms"),
+            actions,  # type: ignore[arg-type]
+        ),
+        Table(
+            "Alarms",
+            ("seq", "raised", "severity", "rule", "queue", "agent", "message", "acknowledged",
+             "cleared"),
+            alarms,  # type: ignore[arg-type]
+        ),
+        Table("Sign-ins", ("seq", "time", "account", "outcome", "method", "workstation"), sign_ins),  # type: ignore[arg-type]
+        Table(
+            "Settings",
+            ("seq", "time", "supervisor", "workstation", "setting", "old", "new"),
+            settings,  # type: ignore[arg-type]
+        ),
+    ]
+
+
+def header_lines(review: Review, f: ReviewFilter) -> list[tuple[str, str]]:
+    last_seq, head_hash = review.head()
+    return [
+        ("Record", str(review.path.name)),
+        ("Record id", review.record_id),
+        ("Exported", when(datetime.now().timestamp())),
+        ("Filter", describe_filter(f)),
+        ("Chain head", f"row #{last_seq}, SHA-256 {head_hash}"),
+    ]
+
+
+def _atomic_write(out: Path, write: Callable[[Path], None]) -> None:
+    out = Path(out)
+    tmp = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        write(tmp)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def check_target(record_path: Path, out: Path) -> None:
+    """Refuse to write over the record itself or into a missing folder."""
+    out_parent = out.resolve().parent
+    if not out_parent.is_dir():
+        raise RecordError(f"folder {out_parent} does not exist", out)
+    if out.exists() and out.resolve() == record_path.resolve():
+        raise RecordError("the export file must not be the record itself", out)
+
+
+def export_csv(
+    review: Review, f: ReviewFilter, out: Path, include_journal: bool = False
+) -> int:
+    """Write the audit trail as CSV; returns the number of data rows."""
+    check_target(review.path, out)
+    table = audit_table(review, f, include_journal)
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(table.columns)
+            writer.writerows(["" if c is None else c for c in row] for row in table.rows)
+
+    _atomic_write(out, write)
+    return len(table.rows)
+
+
+def export_xlsx(
+    review: Review, f: ReviewFilter, out: Path, include_journal: bool = False
+) -> int:
+    """Write a workbook: a 'Record' sheet, the audit trail and one sheet per detail table."""
+    import xlsxwriter
+
+    check_target(review.path, out)
+    audit = audit_table(review, f, include_journal)
+    if len(audit.rows) > XLSX_MAX_ROWS:
+        raise RecordError(
+            f"{len(audit.rows)} rows do not fit in one XLSX sheet; narrow the filter or use CSV",
+            out,
+        )
+    tables = [audit, *detail_tables(review, f)]
+    info = header_lines(review, f)
+
+    def write(tmp: Path) -> None:
+        book = xlsxwriter.Workbook(str(tmp), {"constant_memory": False, "strings_to_urls": False})
+        try:
+            bold = book.add_format({"bold": True})
+            sheet = book.add_worksheet("Record")
+            for i, (k, v) in enumerate(info):
+                sheet.write_string(i, 0, k, bold)
+                sheet.write_string(i, 1, v)
+            sheet.set_column(0, 0, 14)
+            sheet.set_column(1, 1, 90)
+            for table in tables:
+                _sheet(book, table, bold)
+        finally:
+            book.close()
+
+    _atomic_write(out, write)
+    return len(audit.rows)
+
+
+def _sheet(book: Any, table: Table, bold: Any) -> None:
+    sheet = book.add_worksheet(table.title[:31])
+    for c, name in enumerate(table.columns):
+        sheet.write_string(0, c, name, bold)
+    widths = [len(c) for c in table.columns]
+    for r, row in enumerate(table.rows, start=1):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, int | float):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, value)
+            widths[c] = max(widths[c], min(60, len(str(value))))
+    for c, w in enumerate(widths):
+        sheet.set_column(c, c, w + 2)
+    sheet.freeze_panes(1, 0)
+    if table.rows:
+        sheet.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
+
+
+def all_tables(review: Review, f: ReviewFilter, include_journal: bool = False) -> list[Table]:
+    """Every table of an export, audit trail first (what the PDF renders)."""
+    return [audit_table(review, f, include_journal), *detail_tables(review, f)]
+
+
+def table_rows_text(table: Table) -> Sequence[Sequence[str]]:
+    return [["" if c is None else str(c) for c in row] for row in table.rows]

@@ -1,0 +1,907 @@
+"""Offline review of a record: read-only queries for the review window, exports and replay.
+
+Rules:
+- `open_review` never writes (db/sqlite_files.py: `mode=ro`, immutable or a temporary copy on
+  read-only media). It works on a record copied from another PC and on one a running console
+  is writing; every method reads inside one transaction, so it sees one committed state.
+- Queries are peewee expressions (portable); only file opening is SQLite-specific.
+- Monitoring sessions, actions and alarms are rebuilt from their append-only rows: a session
+  is its start row + mode rows + end row, an action its intent + result, an alarm its raised,
+  acknowledged and cleared rows. Missing closing rows show as None (console stopped).
+- Floor replay: the newest floor snapshot at or before the minute, then the journal rows after
+  the snapshot's `through_seq` up to that minute (bounded by the next snapshot), through the
+  reducer of db/floor_replay.py. With snapshots every 5 minutes or 20,000 rows that is at most
+  one snapshot decode plus 20,000 rows, whatever the size of the record.
+- Agent timelines assume journal time does not run backwards by more than a minute (the
+  console stamps events on receipt); rows are applied in seq order.
+- The interval table uses cti/state's definitions (metrics.py, intervals.py): a call counts
+  in the interval in which it left the queue; talk time in the interval it was completed.
+  Occupancy is not rebuilt (it needs agent time per queue) and is left empty.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import peewee as pw
+
+from cti.state.intervals import IntervalClock
+from cti.state.metrics import IntervalCounts, IntervalMetrics, SlFormula, build_metrics
+from db.errors import RecordError
+from db.floor_replay import ALL_AGENTS, FloorAt, FloorReducer
+from db.models import bound_models
+from db.review_rows import (
+    AckRow,
+    ActionRow,
+    AlarmRow,
+    AuditEntry,
+    JournalRow,
+    ModeSegment,
+    MonitorSessionRow,
+    ReviewFilter,
+    SettingRow,
+    SignInRow,
+    StateSegment,
+)
+from db.sqlite_files import ReadOnlyFile, open_read_only, translate
+
+_CHUNK = 500
+_TS_SLACK_US = 60_000_000  # how far journal time may run backwards (see module docstring)
+INTERVAL_NAMES = (
+    "QueueCallerJoin",
+    "QueueCallerLeave",
+    "QueueCallerAbandon",
+    "AgentConnect",
+    "AgentComplete",
+)
+# after a leave, how long a connect/abandon may still follow before it is an "other exit"
+_LEAVE_RESOLVE_S = 5.0
+
+
+def _us(ts: float) -> int:
+    return round(ts * 1_000_000)
+
+
+def _s(ts_us: int) -> float:
+    return ts_us / 1_000_000
+
+
+def _json(text: str | None) -> Any:
+    if text is None:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _chunks(values: list[int]) -> Iterator[list[int]]:
+    for i in range(0, len(values), _CHUNK):
+        yield values[i : i + _CHUNK]
+
+
+def day_bounds(day: date, tz: tzinfo | None = None) -> tuple[float, float]:
+    """Local midnight to next local midnight (DST days are 23 or 25 hours)."""
+    nxt = day + timedelta(days=1)
+    if tz is None:
+        return (
+            datetime(day.year, day.month, day.day).timestamp(),
+            datetime(nxt.year, nxt.month, nxt.day).timestamp(),
+        )
+    return (
+        datetime(day.year, day.month, day.day, tzinfo=tz).timestamp(),
+        datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz).timestamp(),
+    )
+
+
+class Review:
+    """A record opened read-only. Use `open_review(path)`; close() (or `with`) when done."""
+
+    def __init__(self, handle: ReadOnlyFile, path: Path) -> None:
+        self._handle = handle
+        self.path = path
+        self.database: pw.SqliteDatabase = handle.database
+        self.meta = handle.meta
+        self.record_id = handle.meta.get("record_id", "")
+        self.schema_version = int(handle.meta.get("schema_version", "0"))
+        self.note = handle.note  # how a read-only medium was handled ("" normally)
+        self.m = bound_models(self.database)
+        self._actor_cache: dict[int, tuple[str, str]] = {}
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> Review:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def head(self) -> tuple[int, str]:
+        """(last seq, its hash in hex) from the chain head row: the value to note down."""
+
+        def work() -> tuple[int, str]:
+            h = self.m["chain_head"]
+            row = h.select(h.last_seq, h.last_hash).where(h.id == 1).tuples().first()
+            return (int(row[0]), bytes(row[1]).hex()) if row else (0, "")
+
+        return self._guard("read the chain head", work)  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------ helpers
+
+    def _raw(self, query: Any) -> Iterator[tuple[Any, ...]]:
+        """Rows of a query as plain DB-API tuples (no per-field peewee conversion: hot paths)."""
+        cursor = self.database.execute(query)
+        while True:
+            chunk = cursor.fetchmany(2048)
+            if not chunk:
+                return
+            yield from chunk
+
+    def _read(self) -> Any:
+        return self.database.atomic()
+
+    def _actors(self) -> dict[int, tuple[str, str]]:
+        actor = self.m["actor"]
+        rows = actor.select(actor.id, actor.supervisor, actor.workstation).tuples()
+        self._actor_cache = {int(i): (str(s), str(w)) for i, s, w in rows}
+        return self._actor_cache
+
+    def _who(self, actor_id: int) -> tuple[str, str]:
+        return self._actor_cache.get(actor_id, ("?", "?"))
+
+    def _common(self, model: Any, f: ReviewFilter) -> list[Any]:
+        conds: list[Any] = []
+        if f.start is not None:
+            conds.append(model.ts_us >= _us(f.start))
+        if f.end is not None:
+            conds.append(model.ts_us < _us(f.end))
+        if f.supervisor is not None:
+            ids = [i for i, (s, _) in self._actor_cache.items() if s == f.supervisor]
+            conds.append(model.actor.in_(ids or [-1]))
+        return conds
+
+    @staticmethod
+    def _where(query: Any, conds: list[Any]) -> Any:
+        return query.where(*conds) if conds else query
+
+    def _by_ref(self, table: str, column: str, refs: list[int], cols: list[str]) -> list[Any]:
+        model = self.m[table]
+        ref = getattr(model, column)
+        out: list[Any] = []
+        for chunk in _chunks(refs):
+            fields = [getattr(model, c) for c in cols]
+            out.extend(model.select(*fields).where(ref.in_(chunk)).order_by(model.seq).tuples())
+        return out
+
+    def _guard(self, doing: str, work: Callable[[], Any]) -> Any:
+        try:
+            with self._read():
+                self._actors()
+                return work()
+        except (pw.PeeweeException, OSError) as exc:
+            raise translate(exc, self.path, doing) from exc
+
+    # ------------------------------------------------------------------ overview
+
+    def bounds(self) -> tuple[float, float] | None:
+        """First and last journal time, or None for a record without PBX events."""
+
+        def work() -> tuple[float, float] | None:
+            j = self.m["journal"]
+            low = j.select(j.ts_us).order_by(j.seq).limit(1).scalar()
+            high = j.select(j.ts_us).order_by(j.seq.desc()).limit(1).scalar()
+            if low is None or high is None:
+                return None
+            return _s(int(low)), _s(int(high))
+
+        result: tuple[float, float] | None = self._guard("read its time span", work)
+        return result
+
+    def _seq_bounds(self, start_us: int | None, end_us: int | None) -> tuple[int, int | None]:
+        """(after, upto): journal rows of [start, end) have after < seq <= upto.
+
+        The journal has no plain time index; floor snapshots say which seq was current when
+        (`through_seq`), and seq order follows time order within _TS_SLACK_US.
+        """
+        snap = self.m["floor_snapshot"]
+        after = 0
+        upto: int | None = None
+        if start_us is not None:
+            lo = (
+                snap.select(snap.through_seq)
+                .where(snap.ts_us <= start_us - _TS_SLACK_US)
+                .order_by(snap.ts_us.desc(), snap.seq.desc())
+                .limit(1)
+                .scalar()
+            )
+            after = int(lo) if lo is not None else 0
+        if end_us is not None:
+            hi = (
+                snap.select(snap.through_seq)
+                .where(snap.ts_us >= end_us + _TS_SLACK_US)
+                .order_by(snap.ts_us, snap.seq)
+                .limit(1)
+                .scalar()
+            )
+            upto = int(hi) if hi is not None else None
+        return after, upto
+
+    def _journal_range(self, start_us: int | None, end_us: int | None) -> list[Any]:
+        """Conditions selecting journal rows of [start, end) as a seq (rowid) range scan."""
+        j = self.m["journal"]
+        after, upto = self._seq_bounds(start_us, end_us)
+        conds: list[Any] = [j.seq > after]
+        if upto is not None:
+            conds.append(j.seq <= upto)
+        if start_us is not None:
+            conds.append(j.ts_us >= start_us)
+        if end_us is not None:
+            conds.append(j.ts_us < end_us)
+        return conds
+
+    def _sampled_states(self, samples: int = 12) -> list[dict[str, Any]]:
+        """Floor snapshots spread over the record (who and which queues existed when)."""
+        snap = self.m["floor_snapshot"]
+        seqs = [int(r[0]) for r in self._raw(snap.select(snap.seq).order_by(snap.seq))]
+        if not seqs:
+            return []
+        step = max(1, len(seqs) // samples)
+        picked = sorted({*seqs[::step], seqs[-1]})
+        out = []
+        for chunk in _chunks(picked):
+            for (state,) in self._raw(snap.select(snap.state).where(snap.seq.in_(chunk))):
+                try:
+                    out.append(json.loads(state))
+                except ValueError:
+                    continue
+        return out
+
+    def supervisors(self) -> list[str]:
+        return self._guard("list supervisors", lambda: sorted({s for s, _ in self._actor_cache.values()}))  # type: ignore[no-any-return]
+
+    def _distinct(self, model: Any, column: Any, conds: Iterable[Any] = ()) -> list[str]:
+        """Distinct non-null values by index seeks (fast on a large indexed column)."""
+        found: list[str] = []
+        last: str | None = None
+        extra = list(conds)
+        while True:
+            query = model.select(column).where(column.is_null(False), *extra)
+            if last is not None:
+                query = query.where(column > last)
+            value = query.order_by(column).limit(1).scalar()
+            if value is None:
+                return found
+            found.append(str(value))
+            last = str(value)
+
+    def queues(self) -> list[str]:
+        """Queues seen in floor snapshots across the record and in the audit tables."""
+
+        def work() -> list[str]:
+            names: set[str] = set()
+            for state in self._sampled_states():
+                names.update(state.get("queues", {}).keys())
+            for table in ("action_intent", "monitor_start", "alarm_raised"):
+                model = self.m[table]
+                names.update(self._distinct(model, model.queue))
+            return sorted(names)
+
+        return self._guard("list queues", work)  # type: ignore[no-any-return]
+
+    def agents(self) -> list[str]:
+        """Agents (queue members) seen in floor snapshots, plus agents named by the audit rows."""
+
+        def work() -> list[str]:
+            names: set[str] = set()
+            for state in self._sampled_states():
+                names.update(state.get("agents", {}).keys())
+            for table in ("action_intent", "monitor_start"):
+                model = self.m[table]
+                names.update(self._distinct(model, model.agent))
+            return sorted(names)
+
+        return self._guard("list agents", work)  # type: ignore[no-any-return]
+
+    def action_names(self) -> list[str]:
+        a = self.m["action_intent"]
+        return self._guard("list actions", lambda: self._distinct(a, a.action))  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------ tables
+
+    def monitor_sessions(self, f: ReviewFilter = ReviewFilter()) -> list[MonitorSessionRow]:
+        def work() -> list[MonitorSessionRow]:
+            m = self.m["monitor_start"]
+            conds = self._common(m, f)
+            if f.agent is not None:
+                conds.append(m.agent == f.agent)
+            if f.queue is not None:
+                conds.append(m.queue == f.queue)
+            cols = (m.seq, m.ts_us, m.actor, m.agent, m.mode, m.queue, m.linkedid, m.caller, m.details)
+            starts = list(self._where(m.select(*cols), conds).order_by(m.seq).tuples())
+            refs = [int(r[0]) for r in starts]
+            modes: dict[int, list[tuple[int, str]]] = {}
+            for session, ts_us, mode in self._by_ref(
+                "monitor_mode", "session_seq", refs, ["session_seq", "ts_us", "mode"]
+            ):
+                modes.setdefault(int(session), []).append((int(ts_us), str(mode)))
+            ends: dict[int, tuple[int, str]] = {}
+            for session, ts_us, reason in self._by_ref(
+                "monitor_end", "session_seq", refs, ["session_seq", "ts_us", "reason"]
+            ):
+                ends.setdefault(int(session), (int(ts_us), str(reason)))
+            out: list[MonitorSessionRow] = []
+            for seq, ts_us, actor, agent, mode, queue, linkedid, caller, details in starts:
+                end = ends.get(int(seq))
+                end_s = _s(end[0]) if end else None
+                changes = [(int(ts_us), str(mode)), *modes.get(int(seq), [])]
+                segments = []
+                for i, (t, md) in enumerate(changes):
+                    seg_end = _s(changes[i + 1][0]) if i + 1 < len(changes) else end_s
+                    segments.append(ModeSegment(md, _s(t), seg_end))
+                sup, ws = self._who(int(actor))
+                out.append(
+                    MonitorSessionRow(
+                        seq=int(seq),
+                        started=_s(int(ts_us)),
+                        ended=end_s,
+                        supervisor=sup,
+                        workstation=ws,
+                        agent=str(agent),
+                        queue=queue,
+                        linkedid=linkedid,
+                        caller=caller,
+                        end_reason=end[1] if end else None,
+                        segments=tuple(segments),
+                        details=_json(details) or {},
+                    )
+                )
+            return out
+
+        return self._guard("read monitoring sessions", work)  # type: ignore[no-any-return]
+
+    def actions(self, f: ReviewFilter = ReviewFilter()) -> list[ActionRow]:
+        def work() -> list[ActionRow]:
+            a = self.m["action_intent"]
+            conds = self._common(a, f)
+            if f.agent is not None:
+                conds.append(a.agent == f.agent)
+            if f.queue is not None:
+                conds.append(a.queue == f.queue)
+            if f.action is not None:
+                conds.append(a.action == f.action)
+            cols = (a.seq, a.ts_us, a.actor, a.action, a.agent, a.queue, a.params)
+            intents = list(self._where(a.select(*cols), conds).order_by(a.seq).tuples())
+            results: dict[int, tuple[Any, ...]] = {}
+            for row in self._by_ref(
+                "action_result",
+                "intent_seq",
+                [int(r[0]) for r in intents],
+                ["intent_seq", "seq", "ts_us", "ok", "result", "duration_ms"],
+            ):
+                results.setdefault(int(row[0]), row)
+            out = []
+            for seq, ts_us, actor, action, agent, queue, params in intents:
+                res = results.get(int(seq))
+                sup, ws = self._who(int(actor))
+                out.append(
+                    ActionRow(
+                        seq=int(seq),
+                        ts=_s(int(ts_us)),
+                        supervisor=sup,
+                        workstation=ws,
+                        action=str(action),
+                        agent=agent,
+                        queue=queue,
+                        params=_json(params) or {},
+                        result_seq=int(res[1]) if res else None,
+                        ok=bool(res[3]) if res else None,
+                        result=str(res[4]) if res else None,
+                        duration_ms=int(res[5]) if res and res[5] is not None else None,
+                        completed=_s(int(res[2])) if res else None,
+                    )
+                )
+            return out
+
+        return self._guard("read actions", work)  # type: ignore[no-any-return]
+
+    def alarms(self, f: ReviewFilter = ReviewFilter()) -> list[AlarmRow]:
+        def work() -> list[AlarmRow]:
+            a = self.m["alarm_raised"]
+            conds = self._common(a, f)
+            if f.agent is not None:
+                conds.append(a.agent == f.agent)
+            if f.queue is not None:
+                conds.append(a.queue == f.queue)
+            cols = (a.seq, a.ts_us, a.actor, a.rule, a.severity, a.queue, a.agent, a.message, a.details)
+            raised = list(self._where(a.select(*cols), conds).order_by(a.seq).tuples())
+            refs = [int(r[0]) for r in raised]
+            acks: dict[int, list[AckRow]] = {}
+            for alarm_seq, seq, ts_us, actor, comment in self._by_ref(
+                "alarm_ack", "alarm_seq", refs, ["alarm_seq", "seq", "ts_us", "actor", "comment"]
+            ):
+                sup, ws = self._who(int(actor))
+                acks.setdefault(int(alarm_seq), []).append(
+                    AckRow(int(seq), _s(int(ts_us)), sup, ws, str(comment))
+                )
+            cleared: dict[int, tuple[float, str]] = {}
+            for alarm_seq, ts_us, reason in self._by_ref(
+                "alarm_cleared", "alarm_seq", refs, ["alarm_seq", "ts_us", "reason"]
+            ):
+                cleared.setdefault(int(alarm_seq), (_s(int(ts_us)), str(reason)))
+            out = []
+            for seq, ts_us, actor, rule, severity, queue, agent, message, details in raised:
+                sup, ws = self._who(int(actor))
+                clr = cleared.get(int(seq))
+                out.append(
+                    AlarmRow(
+                        seq=int(seq),
+                        ts=_s(int(ts_us)),
+                        supervisor=sup,
+                        workstation=ws,
+                        rule=str(rule),
+                        severity=str(severity),
+                        queue=queue,
+                        agent=agent,
+                        message=str(message),
+                        details=_json(details) or {},
+                        acks=tuple(acks.get(int(seq), [])),
+                        cleared=clr[0] if clr else None,
+                        cleared_reason=clr[1] if clr else None,
+                    )
+                )
+            return out
+
+        return self._guard("read alarms", work)  # type: ignore[no-any-return]
+
+    def sign_ins(self, f: ReviewFilter = ReviewFilter()) -> list[SignInRow]:
+        def work() -> list[SignInRow]:
+            s = self.m["sign_in"]
+            cols = (s.seq, s.ts_us, s.actor, s.account, s.outcome, s.method)
+            rows = self._where(s.select(*cols), self._common(s, f)).order_by(s.seq).tuples()
+            out = []
+            for seq, ts_us, actor, account, outcome, method in rows:
+                sup, ws = self._who(int(actor))
+                out.append(
+                    SignInRow(int(seq), _s(int(ts_us)), sup, ws, str(account), str(outcome), str(method))
+                )
+            return out
+
+        return self._guard("read sign-ins", work)  # type: ignore[no-any-return]
+
+    def setting_changes(self, f: ReviewFilter = ReviewFilter()) -> list[SettingRow]:
+        def work() -> list[SettingRow]:
+            s = self.m["setting_change"]
+            cols = (s.seq, s.ts_us, s.actor, s.setting, s.old_value, s.new_value)
+            rows = self._where(s.select(*cols), self._common(s, f)).order_by(s.seq).tuples()
+            out = []
+            for seq, ts_us, actor, setting, old, new in rows:
+                sup, ws = self._who(int(actor))
+                out.append(
+                    SettingRow(int(seq), _s(int(ts_us)), sup, ws, str(setting), _json(old), _json(new))
+                )
+            return out
+
+        return self._guard("read setting changes", work)  # type: ignore[no-any-return]
+
+    def journal(
+        self, f: ReviewFilter = ReviewFilter(), limit: int = 10_000, offset: int = 0
+    ) -> list[JournalRow]:
+        """PBX events (agent = interface column, queue = queue column), oldest first."""
+
+        def work() -> list[JournalRow]:
+            j = self.m["journal"]
+            conds = self._journal_range(
+                _us(f.start) if f.start is not None else None,
+                _us(f.end) if f.end is not None else None,
+            )
+            if f.supervisor is not None:
+                ids = [i for i, (sv, _) in self._actor_cache.items() if sv == f.supervisor]
+                conds.append(j.actor.in_(ids or [-1]))
+            if f.agent is not None:
+                conds.append(j.interface == f.agent)
+            if f.queue is not None:
+                conds.append(j.queue == f.queue)
+            cols = (j.seq, j.ts_us, j.name, j.interface, j.queue, j.linkedid, j.fields)
+            query = self._where(j.select(*cols), conds).order_by(j.seq).limit(limit).offset(offset)
+            return [
+                JournalRow(int(seq), _s(int(ts)), str(name), iface, queue, lid, _json(fields) or {})
+                for seq, ts, name, iface, queue, lid, fields in query.tuples()
+            ]
+
+        return self._guard("read PBX events", work)  # type: ignore[no-any-return]
+
+    def audit_trail(self, f: ReviewFilter = ReviewFilter()) -> list[AuditEntry]:
+        """Every supervisor-side row (not PBX events or snapshots) in chain order."""
+
+        def work() -> list[AuditEntry]:
+            entries: list[AuditEntry] = []
+            for kind, model, agent_col, queue_col, action_col, summary in _AUDIT_KINDS:
+                entries.extend(self._audit_kind(f, kind, model, agent_col, queue_col, action_col, summary))
+            entries.sort(key=lambda e: e.seq)
+            return entries
+
+        return self._guard("read the audit trail", work)  # type: ignore[no-any-return]
+
+    def _audit_kind(
+        self,
+        f: ReviewFilter,
+        kind: str,
+        table: str,
+        agent_col: str | None,
+        queue_col: str | None,
+        action_col: str | None,
+        summary: Callable[[dict[str, Any]], str],
+    ) -> list[AuditEntry]:
+        model = self.m[table]
+        if f.action is not None and action_col is None:
+            return []
+        if f.agent is not None and agent_col is None:
+            return []
+        if f.queue is not None and queue_col is None:
+            return []
+        conds = self._common(model, f)
+        if f.agent is not None and agent_col is not None:
+            conds.append(getattr(model, agent_col) == f.agent)
+        if f.queue is not None and queue_col is not None:
+            conds.append(getattr(model, queue_col) == f.queue)
+        if f.action is not None and action_col is not None:
+            conds.append(getattr(model, action_col) == f.action)
+        names = [fld.name for fld in model._meta.sorted_fields]
+        rows = self._where(model.select(), conds).order_by(model.seq).dicts()
+        out = []
+        for row in rows:
+            sup, ws = self._who(int(row["actor"]))
+            out.append(
+                AuditEntry(
+                    seq=int(row["seq"]),
+                    ts=_s(int(row["ts_us"])),
+                    kind=kind,
+                    supervisor=sup,
+                    workstation=ws,
+                    agent=row.get(agent_col) if agent_col else None,
+                    queue=row.get(queue_col) if queue_col else None,
+                    action=row.get(action_col) if action_col else None,
+                    summary=summary({k: row[k] for k in names}),
+                    row_hash=bytes(row["row_hash"]).hex(),
+                )
+            )
+        return out
+
+    # ------------------------------------------------------------------ replay
+
+    def snapshot_times(self) -> list[float]:
+        """Times of the floor snapshots (where replay jumps are cheapest)."""
+        snap = self.m["floor_snapshot"]
+        return self._guard(  # type: ignore[no-any-return]
+            "list floor snapshots",
+            lambda: [_s(int(t)) for (t,) in snap.select(snap.ts_us).order_by(snap.ts_us).tuples()],
+        )
+
+    def _snapshot_before(self, ts_us: int) -> tuple[FloorReducer, int, int | None, int | None]:
+        """(reducer, through_seq, snapshot ts_us, upper seq bound from the next snapshot)."""
+        snap = self.m["floor_snapshot"]
+        row = (
+            snap.select(snap.through_seq, snap.state, snap.ts_us)
+            .where(snap.ts_us <= ts_us)
+            .order_by(snap.ts_us.desc(), snap.seq.desc())
+            .limit(1)
+            .tuples()
+            .first()
+        )
+        nxt = (
+            snap.select(snap.through_seq)
+            .where(snap.ts_us > ts_us)
+            .order_by(snap.ts_us, snap.seq)
+            .limit(1)
+            .scalar()
+        )
+        upper = int(nxt) if nxt is not None else None
+        if row is None:
+            return FloorReducer(), 0, None, upper
+        try:
+            reducer = FloorReducer.from_json(str(row[1]))
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            raise RecordError(f"floor snapshot at {row[2]} is unreadable: {exc}", self.path) from exc
+        return reducer, int(row[0]), int(row[2]), upper
+
+    def _replay_rows(
+        self, after_seq: int, upper_seq: int | None, until_us: int, names: tuple[str, ...]
+    ) -> Any:
+        j = self.m["journal"]
+        conds = [j.seq > after_seq, j.ts_us <= until_us, j.name.in_(names)]
+        if upper_seq is not None:
+            conds.append(j.seq <= upper_seq)
+        return j.select(j.ts_us, j.name, j.fields).where(*conds).order_by(j.seq).tuples()
+
+    def floor_at(
+        self, ts: float, progress: Callable[[int], bool] | None = None
+    ) -> FloorAt:
+        """The floor at `ts`: agents' states and queues' waiting callers.
+
+        `progress(rows_applied)` is called every 2,000 rows; returning False cancels
+        (RecordError). Cost is bounded by the snapshot spacing, not the record size.
+        """
+
+        def work() -> FloorAt:
+            until = _us(ts)
+            reducer, through, snap_ts, upper = self._snapshot_before(until)
+            names = tuple(reducer._handlers)
+            applied = 0
+            for ts_us, name, fields in self._raw(self._replay_rows(through, upper, until, names)):
+                try:
+                    reducer.apply(_s(int(ts_us)), str(name), json.loads(fields))
+                except ValueError:
+                    continue
+                applied += 1
+                if progress is not None and applied % 2000 == 0 and not progress(applied):
+                    raise RecordError("replay cancelled", self.path)
+            floor = reducer.floor_at(ts)
+            return FloorAt(
+                ts=floor.ts,
+                agents=floor.agents,
+                queues=floor.queues,
+                snapshot_ts=_s(snap_ts) if snap_ts is not None else None,
+                events_applied=applied,
+            )
+
+        return self._guard("replay the floor", work)  # type: ignore[no-any-return]
+
+    def agent_timeline(
+        self, agent: str, day: date, tz: tzinfo | None = None
+    ) -> list[StateSegment]:
+        """The agent's states over one local day, as contiguous segments."""
+        start, end = day_bounds(day, tz)
+
+        def work() -> list[StateSegment]:
+            start_us, end_us = _us(start), _us(end)
+            reducer, through, snap_ts, _ = self._snapshot_before(start_us)
+            j = self.m["journal"]
+            lower_ts = (snap_ts if snap_ts is not None else 0) - _TS_SLACK_US
+            names = tuple(reducer._handlers)
+            rows = (
+                j.select(j.seq, j.ts_us, j.name, j.fields)
+                .where(
+                    j.interface.in_((agent, ALL_AGENTS)),
+                    j.ts_us >= lower_ts,
+                    j.ts_us < end_us,
+                    j.seq > through,
+                    j.name.in_(names),
+                )
+                .order_by(j.seq)
+            )
+            segments: list[StateSegment] = []
+            cur_t = start
+            state, reason, _ = reducer.agent_state(agent, start)
+            started = False
+
+            def close_at(t: float, new: tuple[str, str | None]) -> None:
+                nonlocal cur_t, state, reason
+                if (state, reason) != new:
+                    if t > cur_t:
+                        segments.append(StateSegment(cur_t, t, state, reason))
+                        cur_t = t
+                    state, reason = new
+
+            for _seq, ts_us, name, fields in self._raw(rows):
+                t = _s(int(ts_us))
+                try:
+                    data = json.loads(fields)
+                except ValueError:
+                    continue
+                if t < start:
+                    reducer.apply(t, str(name), data)
+                    continue
+                if not started:
+                    started = True
+                    state, reason, _ = reducer.agent_state(agent, start)
+                pending = reducer.pending_change(agent, cur_t)
+                if pending is not None and pending <= t:
+                    s2, r2, _ = reducer.agent_state(agent, pending)
+                    close_at(max(pending, start), (s2, r2))
+                reducer.apply(t, str(name), data)
+                s3, r3, _ = reducer.agent_state(agent, t)
+                close_at(t, (s3, r3))
+            if not started:
+                state, reason, _ = reducer.agent_state(agent, start)
+            pending = reducer.pending_change(agent, cur_t)
+            if pending is not None and pending < end:
+                s2, r2, _ = reducer.agent_state(agent, pending)
+                close_at(max(pending, start), (s2, r2))
+            if end > cur_t:
+                segments.append(StateSegment(cur_t, end, state, reason))
+            return segments
+
+        return self._guard("build the agent timeline", work)  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------ intervals
+
+    def interval_table(
+        self,
+        day: date,
+        *,
+        minutes: int = 30,
+        tz: tzinfo | None = None,
+        sl_threshold_s: float = 20.0,
+        short_abandon_s: float = 5.0,
+        formula: SlFormula = SlFormula.ANSWERED_AND_LATE_ABANDONED,
+        wrapup_s: float = 0.0,
+        queue: str | None = None,
+    ) -> dict[str, list[IntervalMetrics]]:
+        """Per queue, the intervals of a past day that had traffic (cti/state definitions)."""
+        clock = IntervalClock(minutes, tz)
+        start, end = day_bounds(day, tz)
+
+        def work() -> dict[str, list[IntervalMetrics]]:
+            j = self.m["journal"]
+            counts: dict[tuple[str, float], IntervalCounts] = {}
+
+            def bucket(q: str, t: float) -> IntervalCounts | None:
+                if not start <= t < end:
+                    return None
+                s0, s1 = clock.interval_bounds(t)
+                c = counts.get((q, s0))
+                if c is None:
+                    c = counts[(q, s0)] = IntervalCounts(s0, s1)
+                return c
+
+            # One rowid-range scan of the day (plus a margin either side) for all five kinds,
+            # split by kind; a call's outcome does not depend on the order kinds are read in.
+            lo_us, hi_us = _us(start - 3600), _us(end + _LEAVE_RESOLVE_S)
+            conds = [*self._journal_range(lo_us, hi_us), j.name.in_(INTERVAL_NAMES)]
+            if queue is not None:
+                conds.append(j.queue == queue)
+            kinds: dict[str, list[tuple[Any, ...]]] = {n: [] for n in INTERVAL_NAMES}
+            scan = j.select(j.name, j.ts_us, j.queue, j.linkedid, j.fields).where(*conds)
+            for name, ts_us, q, linkedid, fields in self._raw(scan):
+                kinds[name].append((ts_us, q, linkedid, fields))
+
+            joined: dict[str, float] = {}
+            for ts_us, q, linkedid, _f in kinds["QueueCallerJoin"]:
+                t = _s(ts_us)
+                joined[str(linkedid)] = t
+                c = bucket(q, t) if q is not None else None
+                if c is not None:
+                    c.arrivals += 1
+            settled: set[str] = set()
+            for ts_us, q, linkedid, fields in kinds["AgentConnect"]:
+                settled.add(str(linkedid))
+                c = bucket(q, _s(ts_us)) if q is not None else None
+                if c is not None:
+                    c.add_answered(_field_number(fields, "HoldTime"), sl_threshold_s)
+            for ts_us, q, linkedid, fields in kinds["QueueCallerAbandon"]:
+                settled.add(str(linkedid))
+                c = bucket(q, _s(ts_us)) if q is not None else None
+                if c is not None:
+                    wait = _field_number(fields, "HoldTime")
+                    c.add_abandoned(wait, sl_threshold_s, short_abandon_s)
+            for ts_us, q, linkedid, _f in kinds["QueueCallerLeave"]:
+                call = str(linkedid)
+                if call in settled or q is None:
+                    continue
+                t = _s(ts_us)
+                c = bucket(q, t)
+                if c is not None:
+                    j_at = joined.get(call)
+                    c.add_other_exit(max(0.0, t - j_at) if j_at is not None else None)
+            for ts_us, q, _linkedid, fields in kinds["AgentComplete"]:
+                c = bucket(q, _s(ts_us)) if q is not None else None
+                if c is not None:
+                    c.add_completed(_field_number(fields, "TalkTime"), wrapup_s)
+            table: dict[str, list[IntervalMetrics]] = {}
+            for (q, _s0), c in sorted(counts.items()):
+                table.setdefault(q, []).append(build_metrics(c, sl_threshold_s, formula))
+            return table
+
+        return self._guard("build the interval table", work)  # type: ignore[no-any-return]
+
+    def expected_arrivals(
+        self, queue: str, interval_start: float, interval_s: float, days: int = 7
+    ) -> float | None:
+        """Mean arrivals in the same interval on the previous `days` days that have data.
+
+        Matches cti.state.config.ArrivalHistory, so the live store's Erlang forecast can use
+        the record. None when no previous day has journal rows around that time.
+        """
+
+        def work() -> float | None:
+            j = self.m["journal"]
+            seen: list[int] = []
+            for back in range(1, days + 1):
+                s0 = interval_start - back * 86_400
+                snap = self.m["floor_snapshot"]
+                any_row = (  # the console was recording around that time
+                    snap.select(snap.seq)
+                    .where(snap.ts_us >= _us(s0 - 3600), snap.ts_us < _us(s0 + interval_s + 3600))
+                    .limit(1)
+                    .scalar()
+                )
+                if any_row is None:
+                    continue
+                n = (
+                    j.select(pw.fn.COUNT(j.seq))
+                    .where(
+                        *self._journal_range(_us(s0), _us(s0 + interval_s)),
+                        j.queue == queue,
+                        j.name == "QueueCallerJoin",
+                    )
+                    .scalar()
+                )
+                seen.append(int(n or 0))
+            return sum(seen) / len(seen) if seen else None
+
+        return self._guard("read arrival history", work)  # type: ignore[no-any-return]
+
+
+def _field_number(fields: str, name: str) -> float:
+    """A numeric header from the stored fields JSON, without parsing all of it.
+
+    The writer stores fields as compact JSON ("Name":"value"); a value in any other form
+    (or a name appearing inside another value) falls back to a full parse.
+    """
+    key = f'"{name}":"'
+    i = fields.find(key)
+    if i >= 0 and fields.count(key) == 1:
+        k = i + len(key)
+        e = fields.find('"', k)
+        try:
+            return max(0.0, float(fields[k:e]))
+        except ValueError:
+            pass
+    data = _json(fields)
+    return _num(data, name) if isinstance(data, dict) else 0.0
+
+
+def _num(data: dict[str, Any], name: str) -> float:
+    value = data.get(name)
+    try:
+        return max(0.0, float(value)) if value is not None else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _summary_intent(r: dict[str, Any]) -> str:
+    params = _json(r["params"]) or {}
+    extra = ", ".join(f"{k}={v}" for k, v in params.items()) if isinstance(params, dict) else ""
+    target = " ".join(x for x in (r["agent"], r["queue"]) if x)
+    return f"{r['action']} {target}".strip() + (f" ({extra})" if extra else "")
+
+
+def _summary_result(r: dict[str, Any]) -> str:
+    outcome = "ok" if r["ok"] else "failed"
+    dur = f", {r['duration_ms']} ms" if r["duration_ms"] is not None else ""
+    return f"result of #{r['intent_seq']}: {outcome}{dur} {r['result']}".strip()
+
+
+_AUDIT_KINDS: tuple[
+    tuple[str, str, str | None, str | None, str | None, Callable[[dict[str, Any]], str]], ...
+] = (
+    ("record_open", "record_open", None, None, None, lambda r: f"{r['app']} opened the record ({r['purpose']}, pid {r['pid']})"),
+    ("action_intent", "action_intent", "agent", "queue", "action", _summary_intent),
+    ("action_result", "action_result", None, None, None, _summary_result),
+    ("monitor_start", "monitor_start", "agent", "queue", None, lambda r: f"{r['mode']} on {r['agent']}" + (f" (caller {r['caller']})" if r["caller"] else "")),
+    ("monitor_mode", "monitor_mode", None, None, None, lambda r: f"session #{r['session_seq']} switched to {r['mode']}"),
+    ("monitor_end", "monitor_end", None, None, None, lambda r: f"session #{r['session_seq']} ended ({r['reason']})"),
+    ("alarm_raised", "alarm_raised", "agent", "queue", None, lambda r: f"[{r['severity']}] {r['rule']}: {r['message']}"),
+    ("alarm_ack", "alarm_ack", None, None, None, lambda r: f"alarm #{r['alarm_seq']} acknowledged: {r['comment']}"),
+    ("alarm_cleared", "alarm_cleared", None, None, None, lambda r: f"alarm #{r['alarm_seq']} cleared ({r['reason']})"),
+    ("sign_in", "sign_in", None, None, None, lambda r: f"{r['account']}: {r['outcome']} ({r['method']})"),
+    ("setting_change", "setting_change", None, None, None, lambda r: f"{r['setting']}: {r['old_value']} -> {r['new_value']}"),
+    ("retention_cut", "retention_cut", None, None, None, lambda r: f"retention removed {r['rows_removed']} rows before #{r['first_kept_seq']}" if r["first_kept_seq"] else "retention: nothing to remove"),
+)
+
+
+def open_review(path: str | Path, busy_timeout_s: float = 2.0) -> Review:
+    """Open a record read-only for review. Bad files raise a db.errors.RecordError subclass."""
+    target = Path(path)
+    return Review(open_read_only(target, busy_timeout_s), target)

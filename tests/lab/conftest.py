@@ -1,0 +1,8 @@
+"""Lab PBX tests: make `labkit` (helpers shared by this directory) importable."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
