@@ -104,11 +104,12 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     from console.i18n import Translations
     from console.logging_setup import setup_logging
     from console.main_window import MainWindow
+    from console.monitor_link import MonitorLink
     from console.pbx_link import Intake, PbxLink
     from console.record_link import RecordLink
     from console.secrets import SecretStore
     from console.settings import SettingsStore
-    from console.settings_dialog import AMI_SECRET_KEY
+    from console.settings_dialog import AMI_SECRET_KEY, SIP_PASSWORD_KEY
     from console.shell import ShellController
     from console.status import StatusPresenter
     from console.theme import apply_theme
@@ -148,7 +149,28 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
         post=controller.post,
         lab_speed=getattr(args, "lab_speed", 1.0) or 1.0,
     )
-    actions = AgentActions(store, link, record.audit(), confirm=status.confirm, parent=window)
+    monitor = MonitorLink(record.record, store, originate=None, parent=window)
+    window.monitor_banner.hide()
+    monitor.banner_changed.connect(window.show_monitor_banner)
+    monitor.registration_changed.connect(window.sip_label.setText)
+    link.lab_started.connect(
+        lambda info: (
+            monitor.configure(
+                f"{info.sip_host}:{info.sip_port}", info.supervisor_user, info.supervisor_password
+            )
+            if info.sip_port
+            else None
+        )
+    )
+    if settings.pbx.mode != "lab" and settings.sip.registrar:
+        monitor.configure(
+            f"{settings.sip.registrar}:{settings.sip.port}",
+            settings.sip.user,
+            secrets.get(SIP_PASSWORD_KEY),
+        )
+    actions = AgentActions(
+        store, link, record.audit(), confirm=status.confirm, monitor=monitor, parent=window
+    )
     status.connect_actions(actions, controller)
     strip = AlarmStrip()
     window.top_area.addWidget(strip)
@@ -174,6 +196,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     console.on_shutdown("background", background.shutdown)
     console.on_shutdown("record", record.close)
     console.on_shutdown("pbx link", link.stop)
+    console.on_shutdown("sip phone", monitor.shutdown)
     console.on_shutdown("actions", actions.shutdown)
     console.on_shutdown("floor", controller.stop)
     console.on_shutdown("alarms", alarms.stop)

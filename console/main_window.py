@@ -47,6 +47,11 @@ class MainWindow(QMainWindow):
         self.top_area.setContentsMargins(0, 0, 0, 0)
         self.top_area.setSpacing(0)
         self.top_area.addWidget(self.stale_banner)
+        self.monitor_banner = QLabel()
+        self.monitor_banner.setObjectName("monitorBanner")
+        self.monitor_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.monitor_banner.hide()
+        self.top_area.addWidget(self.monitor_banner)
 
         self.placeholder = QLabel()
         self.placeholder.setObjectName("floorPlaceholder")
@@ -196,6 +201,10 @@ class MainWindow(QMainWindow):
             text += f" ({self._link_detail})"
         self.link_label.setText(text)
         self.link_label.setToolTip(self._link_detail)
+
+    def show_monitor_banner(self, text: str) -> None:
+        self.monitor_banner.setText(text)
+        self.monitor_banner.setVisible(bool(text))
 
     def set_stale(self, stale: bool, text: str = "") -> None:
         self.stale_banner.setVisible(stale)

@@ -275,7 +275,10 @@ class ReviewWindow(QMainWindow):
         for a in agents:
             segs = self.review.agent_timeline(a, day)
             rows.append(
-                [Segment(s.start, s.end if s.end is not None else s.start, s.state.lower()) for s in segs]
+                [
+                    Segment(s.start, s.end if s.end is not None else s.start, s.state.lower())
+                    for s in segs
+                ]
             )
         self.timeline.set_rows(agents, rows)
 

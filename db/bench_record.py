@@ -125,7 +125,9 @@ def _intent_p99(folder: Path, count: int, load_per_s: float) -> float:
         rng = random.Random(3)
         for _ in range(count):
             t = time.perf_counter()
-            handle = record.action_intent("QueuePause", agent="PJSIP/1017", params={"reason": "午餐"})
+            handle = record.action_intent(
+                "QueuePause", agent="PJSIP/1017", params={"reason": "午餐"}
+            )
             samples.append((time.perf_counter() - t) * 1000)
             record.action_result(handle, True, "Success")
             time.sleep(rng.uniform(0.002, 0.01))
@@ -162,8 +164,12 @@ def bench_record(quick: bool) -> dict[str, float]:
     try:
         figures: dict[str, float] = {}
         figures["journal_rows_per_s"] = round(_journal_rate(folder, 50_000 if quick else 300_000))
-        figures["intent_commit_p99_ms"] = round(_intent_p99(folder, 100 if quick else 500, 2000.0), 3)
-        figures["intent_commit_idle_p99_ms"] = round(_intent_p99(folder, 100 if quick else 500, 0.0), 3)
+        figures["intent_commit_p99_ms"] = round(
+            _intent_p99(folder, 100 if quick else 500, 2000.0), 3
+        )
+        figures["intent_commit_idle_p99_ms"] = round(
+            _intent_p99(folder, 100 if quick else 500, 0.0), 3
+        )
         rows = 200_000 if quick else 10_000_000
         t = time.perf_counter()
         record = _record_for(rows, folder)

@@ -44,9 +44,9 @@ def _value(value: Value) -> str:
     if value is None:
         return "null"
     if value.__class__ is str:
-        return _quote(value)  # type: ignore[arg-type]
+        return _quote(value)
     if value.__class__ is int:
-        return int.__repr__(value)  # type: ignore[arg-type]
+        return int.__repr__(value)
     raise TypeError(f"chained columns hold int, str or None, not {type(value).__name__}")
 
 

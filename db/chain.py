@@ -35,6 +35,7 @@ from typing import Any
 import peewee as pw
 
 from db.canonical import GENESIS, canonical, chain_hash
+from db.dbapi import run_sql
 from db.models import CHAINED_MODELS, stored_columns, table_name
 from db.sqlite_files import open_read_only
 
@@ -67,8 +68,10 @@ class _Tables:
 
     def _scan(self, index: int, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[Row]:
         cols = ", ".join(f'"{c}"' for c in self.columns[index])
-        cursor = self.database.execute_sql(
-            f'SELECT {cols} FROM "{self.names[index]}" {where} ORDER BY "seq"', params
+        cursor = run_sql(
+            self.database,
+            f'SELECT {cols} FROM "{self.names[index]}" {where} ORDER BY "seq"',
+            params,
         )
         while True:
             chunk = cursor.fetchmany(_FETCH)
@@ -106,8 +109,8 @@ class _Verifier:
         self.progress = progress
         self.actors: dict[int, tuple[str, str]] = {
             int(i): (str(s), str(w))
-            for i, s, w in database.execute_sql(
-                'SELECT "id", "supervisor", "workstation" FROM "actor"'
+            for i, s, w in run_sql(
+                database, 'SELECT "id", "supervisor", "workstation" FROM "actor"'
             ).fetchall()
         }
 
@@ -134,14 +137,15 @@ class _Verifier:
         """(first seq, hash before it, early failure, seq of the anchor used)."""
         lowest: int | None = None
         for name in self.tables.names:
-            value = self.database.execute_sql(f'SELECT MIN("seq") FROM "{name}"').fetchone()[0]
+            value = run_sql(self.database, f'SELECT MIN("seq") FROM "{name}"').fetchone()[0]
             if value is not None and (lowest is None or value < lowest):
                 lowest = int(value)
         if lowest is None:
             return 1, GENESIS, None, None
-        anchor = self.database.execute_sql(
+        anchor = run_sql(
+            self.database,
             'SELECT "seq", "first_kept_seq", "prev_hash" FROM "retention_cut" '
-            'WHERE "first_kept_seq" > 0 ORDER BY "seq" DESC LIMIT 1'
+            'WHERE "first_kept_seq" > 0 ORDER BY "seq" DESC LIMIT 1',
         ).fetchone()
         if anchor is None:
             if lowest == 1:
@@ -153,24 +157,37 @@ class _Verifier:
             try:
                 return lowest, bytes.fromhex(prev_hex), None, anchor_seq
             except ValueError:
-                return lowest, GENESIS, self._missing(
-                    anchor_seq, "is a retention anchor whose hash was edited", "edited"
-                ), None
+                return (
+                    lowest,
+                    GENESIS,
+                    self._missing(
+                        anchor_seq, "is a retention anchor whose hash was edited", "edited"
+                    ),
+                    None,
+                )
         if first_kept < lowest:
             span = (
                 f"rows #{first_kept}..#{lowest - 1} are"
                 if lowest - first_kept > 1
                 else f"row #{first_kept} is"
             )
-            return lowest, GENESIS, self._missing(
-                first_kept, f"{span} missing (deleted after the retention cut)"
-            ), None
-        return lowest, GENESIS, self._missing(
+            return (
+                lowest,
+                GENESIS,
+                self._missing(first_kept, f"{span} missing (deleted after the retention cut)"),
+                None,
+            )
+        return (
             lowest,
-            f"precedes the retention cut at #{first_kept} (rows before it were removed): "
-            "inserted",
-            "inserted",
-        ), None
+            GENESIS,
+            self._missing(
+                lowest,
+                f"precedes the retention cut at #{first_kept} (rows before it were removed): "
+                "inserted",
+                "inserted",
+            ),
+            None,
+        )
 
     def _missing(self, seq: int, text: str, problem: str = "deleted") -> VerifyResult:
         message = text if text.startswith("row") else f"{text}"
@@ -190,9 +207,10 @@ class _Verifier:
             if ahead:
                 row = ahead.popleft()
             else:
-                row = next(rows, None)
-                if row is None:
+                following = next(rows, None)
+                if following is None:
                     break
+                row = following
             seq = row[0]
             if seq != expected:
                 return self._order_problem(row, expected, last, checked, rows, ahead)
@@ -293,8 +311,8 @@ class _Verifier:
         )
 
     def _finish(self, checked: int, first_seq: int, last: Row | None, h: bytes) -> VerifyResult:
-        head = self.database.execute_sql(
-            'SELECT "last_seq", "last_hash" FROM "chain_head" WHERE "id" = 1'
+        head = run_sql(
+            self.database, 'SELECT "last_seq", "last_hash" FROM "chain_head" WHERE "id" = 1'
         ).fetchone()
         last_seq = last[0] if last is not None else first_seq - 1
         if head is None:

@@ -74,8 +74,18 @@ AUDIT_COLUMNS = (
 
 def audit_table(review: Review, f: ReviewFilter, include_journal: bool = False) -> Table:
     rows: list[list[Cell]] = [
-        [e.seq, when(e.ts), e.kind, e.supervisor, e.workstation, e.agent, e.queue, e.action,
-         e.summary, e.row_hash]
+        [
+            e.seq,
+            when(e.ts),
+            e.kind,
+            e.supervisor,
+            e.workstation,
+            e.agent,
+            e.queue,
+            e.action,
+            e.summary,
+            e.row_hash,
+        ]
         for e in review.audit_trail(f)
     ]
     if include_journal:
@@ -100,23 +110,48 @@ def _all_journal(review: Review, f: ReviewFilter) -> list[Any]:
 
 def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
     sessions = [
-        [s.seq, when(s.started), when(s.ended), s.supervisor, s.workstation, s.agent, s.queue,
-         s.caller,
-         " → ".join(f"{g.mode} {when(g.start)[11:19]}" for g in s.segments),
-         s.end_reason or "(no end recorded)"]
+        [
+            s.seq,
+            when(s.started),
+            when(s.ended),
+            s.supervisor,
+            s.workstation,
+            s.agent,
+            s.queue,
+            s.caller,
+            " → ".join(f"{g.mode} {when(g.start)[11:19]}" for g in s.segments),
+            s.end_reason or "(no end recorded)",
+        ]
         for s in review.monitor_sessions(f)
     ]
     actions = [
-        [a.seq, when(a.ts), a.supervisor, a.workstation, a.action, a.agent, a.queue,
-         ", ".join(f"{k}={v}" for k, v in a.params.items()),
-         "" if a.ok is None else ("ok" if a.ok else "failed"),
-         a.result if a.result is not None else "(no result recorded)", a.duration_ms]
+        [
+            a.seq,
+            when(a.ts),
+            a.supervisor,
+            a.workstation,
+            a.action,
+            a.agent,
+            a.queue,
+            ", ".join(f"{k}={v}" for k, v in a.params.items()),
+            "" if a.ok is None else ("ok" if a.ok else "failed"),
+            a.result if a.result is not None else "(no result recorded)",
+            a.duration_ms,
+        ]
         for a in review.actions(f)
     ]
     alarms = [
-        [a.seq, when(a.ts), a.severity, a.rule, a.queue, a.agent, a.message,
-         "; ".join(f"{when(k.ts)[11:19]} {k.supervisor}: {k.comment}" for k in a.acks),
-         when(a.cleared)]
+        [
+            a.seq,
+            when(a.ts),
+            a.severity,
+            a.rule,
+            a.queue,
+            a.agent,
+            a.message,
+            "; ".join(f"{when(k.ts)[11:19]} {k.supervisor}: {k.comment}" for k in a.acks),
+            when(a.cleared),
+        ]
         for a in review.alarms(f)
     ]
     sign_ins = [
@@ -124,27 +159,64 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
         for s in review.sign_ins(f)
     ]
     settings = [
-        [s.seq, when(s.ts), s.supervisor, s.workstation, s.setting, str(s.old_value),
-         str(s.new_value)]
+        [
+            s.seq,
+            when(s.ts),
+            s.supervisor,
+            s.workstation,
+            s.setting,
+            str(s.old_value),
+            str(s.new_value),
+        ]
         for s in review.setting_changes(f)
     ]
     return [
         Table(
             "Monitoring sessions",
-            ("seq", "started", "ended", "supervisor", "workstation", "agent", "queue", "caller",
-             "modes", "end"),
+            (
+                "seq",
+                "started",
+                "ended",
+                "supervisor",
+                "workstation",
+                "agent",
+                "queue",
+                "caller",
+                "modes",
+                "end",
+            ),
             sessions,  # type: ignore[arg-type]
         ),
         Table(
             "Actions",
-            ("seq", "time", "supervisor", "workstation", "action", "agent", "queue", "params",
-             "outcome", "result", "duration_ms"),
+            (
+                "seq",
+                "time",
+                "supervisor",
+                "workstation",
+                "action",
+                "agent",
+                "queue",
+                "params",
+                "outcome",
+                "result",
+                "duration_ms",
+            ),
             actions,  # type: ignore[arg-type]
         ),
         Table(
             "Alarms",
-            ("seq", "raised", "severity", "rule", "queue", "agent", "message", "acknowledged",
-             "cleared"),
+            (
+                "seq",
+                "raised",
+                "severity",
+                "rule",
+                "queue",
+                "agent",
+                "message",
+                "acknowledged",
+                "cleared",
+            ),
             alarms,  # type: ignore[arg-type]
         ),
         Table("Sign-ins", ("seq", "time", "account", "outcome", "method", "workstation"), sign_ins),  # type: ignore[arg-type]
@@ -187,9 +259,7 @@ def check_target(record_path: Path, out: Path) -> None:
         raise RecordError("the export file must not be the record itself", out)
 
 
-def export_csv(
-    review: Review, f: ReviewFilter, out: Path, include_journal: bool = False
-) -> int:
+def export_csv(review: Review, f: ReviewFilter, out: Path, include_journal: bool = False) -> int:
     """Write the audit trail as CSV; returns the number of data rows."""
     check_target(review.path, out)
     table = audit_table(review, f, include_journal)
@@ -204,9 +274,7 @@ def export_csv(
     return len(table.rows)
 
 
-def export_xlsx(
-    review: Review, f: ReviewFilter, out: Path, include_journal: bool = False
-) -> int:
+def export_xlsx(review: Review, f: ReviewFilter, out: Path, include_journal: bool = False) -> int:
     """Write a workbook: a 'Record' sheet, the audit trail and one sheet per detail table."""
     import xlsxwriter
 

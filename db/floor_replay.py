@@ -48,7 +48,7 @@ Fields = Mapping[str, Any]
 def _text(fields: Fields, name: str) -> str | None:
     value = fields.get(name)
     if value is None or value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return value
     if isinstance(value, list):
         return str(value[-1]) if value else None
     return str(value)

@@ -332,7 +332,9 @@ def bound_models(database: pw.Database) -> dict[str, type[Any]]:
     bound: dict[str, type[Any]] = {}
     for model in ALL_MODELS:
         meta = type("Meta", (), {"database": database, "table_name": table_name(model)})
-        bound[table_name(model)] = type(model.__name__, (model,), {"Meta": meta, "__module__": __name__})
+        bound[table_name(model)] = type(
+            model.__name__, (model,), {"Meta": meta, "__module__": __name__}
+        )
     return bound
 
 

@@ -150,15 +150,15 @@ class Record:
         repeated headers are kept as lists). It is copied, so the caller may reuse it.
         """
         snapshot: Mapping[str, Any] | tuple[tuple[str, Any], ...]
-        if fields.__class__ is dict:
-            snapshot = fields.copy()  # type: ignore[union-attr]
-        elif isinstance(fields, Mapping):
+        if fields.__class__ is dict or isinstance(fields, Mapping):
             snapshot = dict(fields)
         else:
             snapshot = tuple(fields)
         if self._closed:
             raise RecordClosedError("the record is closed", self.path)
-        return self._writer.enqueue(_JOURNAL, round(ts * 1_000_000), self._actor, (event_name, snapshot))
+        return self._writer.enqueue(
+            _JOURNAL, round(ts * 1_000_000), self._actor, (event_name, snapshot)
+        )
 
     # -- supervisor actions -----------------------------------------------------------
 
@@ -218,7 +218,9 @@ class Record:
         content = (agent, mode, queue, linkedid, caller, json_text(dict(details or {})))
         return MonitorHandle(self._put(_MONITOR_START, ts, content), agent)
 
-    def monitor_session_mode(self, handle: MonitorHandle, mode: str, ts: float | None = None) -> int:
+    def monitor_session_mode(
+        self, handle: MonitorHandle, mode: str, ts: float | None = None
+    ) -> int:
         return self._put(_MONITOR_MODE, ts, (handle.seq, mode))
 
     def monitor_session_end(

@@ -32,6 +32,7 @@ import peewee as pw
 
 from cti.state.intervals import IntervalClock
 from cti.state.metrics import IntervalCounts, IntervalMetrics, SlFormula, build_metrics
+from db.dbapi import run_query
 from db.errors import RecordError
 from db.floor_replay import ALL_AGENTS, FloorAt, FloorReducer
 from db.models import bound_models
@@ -51,6 +52,7 @@ from db.review_rows import (
 from db.sqlite_files import ReadOnlyFile, open_read_only, translate
 
 _CHUNK = 500
+EVERYTHING = ReviewFilter()
 _TS_SLACK_US = 60_000_000  # how far journal time may run backwards (see module docstring)
 INTERVAL_NAMES = (
     "QueueCallerJoin",
@@ -141,7 +143,7 @@ class Review:
 
     def _raw(self, query: Any) -> Iterator[tuple[Any, ...]]:
         """Rows of a query as plain DB-API tuples (no per-field peewee conversion: hot paths)."""
-        cursor = self.database.execute(query)
+        cursor = run_query(self.database, query)
         while True:
             chunk = cursor.fetchmany(2048)
             if not chunk:
@@ -268,7 +270,10 @@ class Review:
         return out
 
     def supervisors(self) -> list[str]:
-        return self._guard("list supervisors", lambda: sorted({s for s, _ in self._actor_cache.values()}))  # type: ignore[no-any-return]
+        names: list[str] = self._guard(
+            "list supervisors", lambda: sorted({s for s, _ in self._actor_cache.values()})
+        )
+        return names
 
     def _distinct(self, model: Any, column: Any, conds: Iterable[Any] = ()) -> list[str]:
         """Distinct non-null values by index seeks (fast on a large indexed column)."""
@@ -319,7 +324,7 @@ class Review:
 
     # ------------------------------------------------------------------ tables
 
-    def monitor_sessions(self, f: ReviewFilter = ReviewFilter()) -> list[MonitorSessionRow]:
+    def monitor_sessions(self, f: ReviewFilter = EVERYTHING) -> list[MonitorSessionRow]:
         def work() -> list[MonitorSessionRow]:
             m = self.m["monitor_start"]
             conds = self._common(m, f)
@@ -327,7 +332,17 @@ class Review:
                 conds.append(m.agent == f.agent)
             if f.queue is not None:
                 conds.append(m.queue == f.queue)
-            cols = (m.seq, m.ts_us, m.actor, m.agent, m.mode, m.queue, m.linkedid, m.caller, m.details)
+            cols = (
+                m.seq,
+                m.ts_us,
+                m.actor,
+                m.agent,
+                m.mode,
+                m.queue,
+                m.linkedid,
+                m.caller,
+                m.details,
+            )
             starts = list(self._where(m.select(*cols), conds).order_by(m.seq).tuples())
             refs = [int(r[0]) for r in starts]
             modes: dict[int, list[tuple[int, str]]] = {}
@@ -370,7 +385,7 @@ class Review:
 
         return self._guard("read monitoring sessions", work)  # type: ignore[no-any-return]
 
-    def actions(self, f: ReviewFilter = ReviewFilter()) -> list[ActionRow]:
+    def actions(self, f: ReviewFilter = EVERYTHING) -> list[ActionRow]:
         def work() -> list[ActionRow]:
             a = self.m["action_intent"]
             conds = self._common(a, f)
@@ -415,7 +430,7 @@ class Review:
 
         return self._guard("read actions", work)  # type: ignore[no-any-return]
 
-    def alarms(self, f: ReviewFilter = ReviewFilter()) -> list[AlarmRow]:
+    def alarms(self, f: ReviewFilter = EVERYTHING) -> list[AlarmRow]:
         def work() -> list[AlarmRow]:
             a = self.m["alarm_raised"]
             conds = self._common(a, f)
@@ -423,7 +438,17 @@ class Review:
                 conds.append(a.agent == f.agent)
             if f.queue is not None:
                 conds.append(a.queue == f.queue)
-            cols = (a.seq, a.ts_us, a.actor, a.rule, a.severity, a.queue, a.agent, a.message, a.details)
+            cols = (
+                a.seq,
+                a.ts_us,
+                a.actor,
+                a.rule,
+                a.severity,
+                a.queue,
+                a.agent,
+                a.message,
+                a.details,
+            )
             raised = list(self._where(a.select(*cols), conds).order_by(a.seq).tuples())
             refs = [int(r[0]) for r in raised]
             acks: dict[int, list[AckRow]] = {}
@@ -464,7 +489,7 @@ class Review:
 
         return self._guard("read alarms", work)  # type: ignore[no-any-return]
 
-    def sign_ins(self, f: ReviewFilter = ReviewFilter()) -> list[SignInRow]:
+    def sign_ins(self, f: ReviewFilter = EVERYTHING) -> list[SignInRow]:
         def work() -> list[SignInRow]:
             s = self.m["sign_in"]
             cols = (s.seq, s.ts_us, s.actor, s.account, s.outcome, s.method)
@@ -473,13 +498,15 @@ class Review:
             for seq, ts_us, actor, account, outcome, method in rows:
                 sup, ws = self._who(int(actor))
                 out.append(
-                    SignInRow(int(seq), _s(int(ts_us)), sup, ws, str(account), str(outcome), str(method))
+                    SignInRow(
+                        int(seq), _s(int(ts_us)), sup, ws, str(account), str(outcome), str(method)
+                    )
                 )
             return out
 
         return self._guard("read sign-ins", work)  # type: ignore[no-any-return]
 
-    def setting_changes(self, f: ReviewFilter = ReviewFilter()) -> list[SettingRow]:
+    def setting_changes(self, f: ReviewFilter = EVERYTHING) -> list[SettingRow]:
         def work() -> list[SettingRow]:
             s = self.m["setting_change"]
             cols = (s.seq, s.ts_us, s.actor, s.setting, s.old_value, s.new_value)
@@ -488,14 +515,16 @@ class Review:
             for seq, ts_us, actor, setting, old, new in rows:
                 sup, ws = self._who(int(actor))
                 out.append(
-                    SettingRow(int(seq), _s(int(ts_us)), sup, ws, str(setting), _json(old), _json(new))
+                    SettingRow(
+                        int(seq), _s(int(ts_us)), sup, ws, str(setting), _json(old), _json(new)
+                    )
                 )
             return out
 
         return self._guard("read setting changes", work)  # type: ignore[no-any-return]
 
     def journal(
-        self, f: ReviewFilter = ReviewFilter(), limit: int = 10_000, offset: int = 0
+        self, f: ReviewFilter = EVERYTHING, limit: int = 10_000, offset: int = 0
     ) -> list[JournalRow]:
         """PBX events (agent = interface column, queue = queue column), oldest first."""
 
@@ -521,13 +550,15 @@ class Review:
 
         return self._guard("read PBX events", work)  # type: ignore[no-any-return]
 
-    def audit_trail(self, f: ReviewFilter = ReviewFilter()) -> list[AuditEntry]:
+    def audit_trail(self, f: ReviewFilter = EVERYTHING) -> list[AuditEntry]:
         """Every supervisor-side row (not PBX events or snapshots) in chain order."""
 
         def work() -> list[AuditEntry]:
             entries: list[AuditEntry] = []
             for kind, model, agent_col, queue_col, action_col, summary in _AUDIT_KINDS:
-                entries.extend(self._audit_kind(f, kind, model, agent_col, queue_col, action_col, summary))
+                entries.extend(
+                    self._audit_kind(f, kind, model, agent_col, queue_col, action_col, summary)
+                )
             entries.sort(key=lambda e: e.seq)
             return entries
 
@@ -612,7 +643,9 @@ class Review:
         try:
             reducer = FloorReducer.from_json(str(row[1]))
         except (ValueError, KeyError, TypeError, IndexError) as exc:
-            raise RecordError(f"floor snapshot at {row[2]} is unreadable: {exc}", self.path) from exc
+            raise RecordError(
+                f"floor snapshot at {row[2]} is unreadable: {exc}", self.path
+            ) from exc
         return reducer, int(row[0]), int(row[2]), upper
 
     def _replay_rows(
@@ -624,9 +657,7 @@ class Review:
             conds.append(j.seq <= upper_seq)
         return j.select(j.ts_us, j.name, j.fields).where(*conds).order_by(j.seq).tuples()
 
-    def floor_at(
-        self, ts: float, progress: Callable[[int], bool] | None = None
-    ) -> FloorAt:
+    def floor_at(self, ts: float, progress: Callable[[int], bool] | None = None) -> FloorAt:
         """The floor at `ts`: agents' states and queues' waiting callers.
 
         `progress(rows_applied)` is called every 2,000 rows; returning False cancels
@@ -657,9 +688,7 @@ class Review:
 
         return self._guard("replay the floor", work)  # type: ignore[no-any-return]
 
-    def agent_timeline(
-        self, agent: str, day: date, tz: tzinfo | None = None
-    ) -> list[StateSegment]:
+    def agent_timeline(self, agent: str, day: date, tz: tzinfo | None = None) -> list[StateSegment]:
         """The agent's states over one local day, as contiguous segments."""
         start, end = day_bounds(day, tz)
 
@@ -886,18 +915,94 @@ def _summary_result(r: dict[str, Any]) -> str:
 _AUDIT_KINDS: tuple[
     tuple[str, str, str | None, str | None, str | None, Callable[[dict[str, Any]], str]], ...
 ] = (
-    ("record_open", "record_open", None, None, None, lambda r: f"{r['app']} opened the record ({r['purpose']}, pid {r['pid']})"),
+    (
+        "record_open",
+        "record_open",
+        None,
+        None,
+        None,
+        lambda r: f"{r['app']} opened the record ({r['purpose']}, pid {r['pid']})",
+    ),
     ("action_intent", "action_intent", "agent", "queue", "action", _summary_intent),
     ("action_result", "action_result", None, None, None, _summary_result),
-    ("monitor_start", "monitor_start", "agent", "queue", None, lambda r: f"{r['mode']} on {r['agent']}" + (f" (caller {r['caller']})" if r["caller"] else "")),
-    ("monitor_mode", "monitor_mode", None, None, None, lambda r: f"session #{r['session_seq']} switched to {r['mode']}"),
-    ("monitor_end", "monitor_end", None, None, None, lambda r: f"session #{r['session_seq']} ended ({r['reason']})"),
-    ("alarm_raised", "alarm_raised", "agent", "queue", None, lambda r: f"[{r['severity']}] {r['rule']}: {r['message']}"),
-    ("alarm_ack", "alarm_ack", None, None, None, lambda r: f"alarm #{r['alarm_seq']} acknowledged: {r['comment']}"),
-    ("alarm_cleared", "alarm_cleared", None, None, None, lambda r: f"alarm #{r['alarm_seq']} cleared ({r['reason']})"),
-    ("sign_in", "sign_in", None, None, None, lambda r: f"{r['account']}: {r['outcome']} ({r['method']})"),
-    ("setting_change", "setting_change", None, None, None, lambda r: f"{r['setting']}: {r['old_value']} -> {r['new_value']}"),
-    ("retention_cut", "retention_cut", None, None, None, lambda r: f"retention removed {r['rows_removed']} rows before #{r['first_kept_seq']}" if r["first_kept_seq"] else "retention: nothing to remove"),
+    (
+        "monitor_start",
+        "monitor_start",
+        "agent",
+        "queue",
+        None,
+        lambda r: (
+            f"{r['mode']} on {r['agent']}" + (f" (caller {r['caller']})" if r["caller"] else "")
+        ),
+    ),
+    (
+        "monitor_mode",
+        "monitor_mode",
+        None,
+        None,
+        None,
+        lambda r: f"session #{r['session_seq']} switched to {r['mode']}",
+    ),
+    (
+        "monitor_end",
+        "monitor_end",
+        None,
+        None,
+        None,
+        lambda r: f"session #{r['session_seq']} ended ({r['reason']})",
+    ),
+    (
+        "alarm_raised",
+        "alarm_raised",
+        "agent",
+        "queue",
+        None,
+        lambda r: f"[{r['severity']}] {r['rule']}: {r['message']}",
+    ),
+    (
+        "alarm_ack",
+        "alarm_ack",
+        None,
+        None,
+        None,
+        lambda r: f"alarm #{r['alarm_seq']} acknowledged: {r['comment']}",
+    ),
+    (
+        "alarm_cleared",
+        "alarm_cleared",
+        None,
+        None,
+        None,
+        lambda r: f"alarm #{r['alarm_seq']} cleared ({r['reason']})",
+    ),
+    (
+        "sign_in",
+        "sign_in",
+        None,
+        None,
+        None,
+        lambda r: f"{r['account']}: {r['outcome']} ({r['method']})",
+    ),
+    (
+        "setting_change",
+        "setting_change",
+        None,
+        None,
+        None,
+        lambda r: f"{r['setting']}: {r['old_value']} -> {r['new_value']}",
+    ),
+    (
+        "retention_cut",
+        "retention_cut",
+        None,
+        None,
+        None,
+        lambda r: (
+            f"retention removed {r['rows_removed']} rows before #{r['first_kept_seq']}"
+            if r["first_kept_seq"]
+            else "retention: nothing to remove"
+        ),
+    ),
 )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import peewee as pw
 
+from db.dbapi import run_sql
 from db.errors import NewerSchemaError, WrongSchemaError
 from db.models import (
     ALL_MODELS,
@@ -44,7 +45,7 @@ def check_schema(database: pw.Database, path: Path | str) -> dict[str, str]:
             f"{shown} is an SQLite database but not a hotline record (its tables: {listed})",
             path,
         )
-    cursor = database.execute_sql('SELECT "name", "value" FROM "meta"')
+    cursor = run_sql(database, 'SELECT "name", "value" FROM "meta"')
     meta = {str(k): str(v) for k, v in cursor.fetchall()}
     if meta.get("application") != APPLICATION:
         raise WrongSchemaError(

@@ -26,15 +26,17 @@ Reading (review, verify, export):
 
 from __future__ import annotations
 
-import contextlib
+import logging
 import shutil
 import sqlite3
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import peewee as pw
 
+from db.dbapi import run_sql
 from db.errors import (
     NotARecordError,
     ReadOnlyRecordError,
@@ -44,6 +46,8 @@ from db.errors import (
     WrongSchemaError,
 )
 from db.schema import check_schema, create_schema, existing_tables
+
+log = logging.getLogger(__name__)
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -87,8 +91,7 @@ def translate(exc: BaseException, path: Path, doing: str) -> RecordError:
         return RecordError(f"the disk holding {name} is full; could not {doing}", path)
     if code == _CANTOPEN:
         return ReadOnlyRecordError(
-            f"{name} cannot be opened (its folder may be read-only or missing); "
-            f"could not {doing}",
+            f"{name} cannot be opened (its folder may be read-only or missing); could not {doing}",
             path,
         )
     return RecordError(f"{name}: {text}; could not {doing}", path)
@@ -127,21 +130,21 @@ def open_for_writing(path: Path, busy_timeout_s: float) -> tuple[pw.SqliteDataba
         tables = existing_tables(database)
         meta = check_schema(database, path) if tables else None
         # Only now may anything be written to the file.
-        mode = database.execute_sql("PRAGMA journal_mode=WAL").fetchone()[0]
+        mode = run_sql(database, "PRAGMA journal_mode=WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise ReadOnlyRecordError(
                 f"{path.name} cannot be switched to WAL mode (read-only medium?)", path
             )
-        database.execute_sql("PRAGMA synchronous=NORMAL")
-        database.execute_sql("PRAGMA wal_autocheckpoint=0")
-        database.execute_sql("PRAGMA cache_size=-32000")
-        database.execute_sql(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
+        run_sql(database, "PRAGMA synchronous=NORMAL")
+        run_sql(database, "PRAGMA wal_autocheckpoint=0")
+        run_sql(database, "PRAGMA cache_size=-32000")
+        run_sql(database, f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
         if meta is None:
             meta = create_schema(database)
         else:
             # Prove we can write (read-only medium, another writer's lock) before going on.
-            database.execute_sql("BEGIN IMMEDIATE")
-            database.execute_sql("COMMIT")
+            run_sql(database, "BEGIN IMMEDIATE")
+            run_sql(database, "COMMIT")
     except RecordError:
         database.close()
         raise
@@ -153,12 +156,12 @@ def open_for_writing(path: Path, busy_timeout_s: float) -> tuple[pw.SqliteDataba
 
 def set_durable(database: pw.Database, durable: bool) -> None:
     """FULL (fsync at commit) for intents, NORMAL for batches. Outside transactions only."""
-    database.execute_sql("PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
+    run_sql(database, "PRAGMA synchronous=FULL" if durable else "PRAGMA synchronous=NORMAL")
 
 
 def checkpoint(database: pw.Database) -> None:
     """Copy WAL content into the database file without waiting for readers."""
-    database.execute_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+    run_sql(database, "PRAGMA wal_checkpoint(PASSIVE)").fetchall()
 
 
 # ----------------------------------------------------------------------------- reading
@@ -245,8 +248,40 @@ def open_read_only(path: Path, busy_timeout_s: float = 2.0) -> ReadOnlyFile:
     return ReadOnlyFile(database=database, meta=meta, note=note, temp_dir=temp_dir)
 
 
-@contextlib.contextmanager
-def read_snapshot(database: pw.Database) -> object:
-    """One read transaction: every query inside sees the same committed state."""
-    with database.atomic():
-        yield database
+class Checkpointer:
+    """Runs PASSIVE checkpoints on its own connection after commits (SQLite only)."""
+
+    def __init__(self, path: Path, every_s: float) -> None:
+        self._path = path
+        self._every_s = every_s
+        self._dirty = False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="record-checkpoint", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def poke(self) -> None:
+        self._dirty = True
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(10.0)
+
+    def _run(self) -> None:
+        try:
+            connection = sqlite3.connect(str(self._path), timeout=0.0, check_same_thread=False)
+        except sqlite3.Error:
+            log.warning("checkpoint connection failed; WAL grows until the record is closed")
+            return
+        try:
+            while not self._stop.wait(self._every_s):
+                if not self._dirty:
+                    continue
+                self._dirty = False
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as exc:
+                    log.debug("checkpoint skipped: %s", exc)
+        finally:
+            connection.close()

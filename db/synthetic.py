@@ -24,6 +24,7 @@ from typing import Any
 import peewee as pw
 
 from db.canonical import GENESIS, json_text
+from db.dbapi import cursor_of, run_sql
 from db.floor_replay import FloorReducer
 from db.models import CHAINED_MODELS, TABLE_INDEX, insert_sql
 from db.row_encoder import FLOOR_SNAPSHOT, JOURNAL, EncodedBatch, RowEncoder
@@ -61,7 +62,11 @@ class _Agent:
 
 
 def _name(rng: random.Random) -> str:
-    return rng.choice(_SURNAMES) + rng.choice(_GIVEN) + (rng.choice(_GIVEN) if rng.random() < 0.6 else "")
+    return (
+        rng.choice(_SURNAMES)
+        + rng.choice(_GIVEN)
+        + (rng.choice(_GIVEN) if rng.random() < 0.6 else "")
+    )
 
 
 def _agents_for_day(rng: random.Random, day0: float, count: int) -> list[_Agent]:
@@ -180,7 +185,9 @@ class _DayBuilder:
             gone = t + patience
             hold = str(int(patience))
             leave = {"Queue": queue, "Uniqueid": uid, "Linkedid": uid, "Position": "1"}
-            self.ev(gone, "QueueCallerAbandon", {**leave, "HoldTime": hold, "OriginalPosition": "1"})
+            self.ev(
+                gone, "QueueCallerAbandon", {**leave, "HoldTime": hold, "OriginalPosition": "1"}
+            )
             self.ev(gone, "QueueCallerLeave", {**leave, "Count": "0"})
             return
         a = best
@@ -188,10 +195,22 @@ class _DayBuilder:
         talk = min(max(20.0, rng.lognormvariate(5.0, 0.6)), a.logout - answer - 60)
         end = answer + talk
         a.busy_until = end + WRAPUP_S
-        base = {"Queue": queue, "Interface": a.interface, "MemberName": a.name, "Uniqueid": uid, "Linkedid": uid}
+        base = {
+            "Queue": queue,
+            "Interface": a.interface,
+            "MemberName": a.name,
+            "Uniqueid": uid,
+            "Linkedid": uid,
+        }
         self.ev(best_free, "AgentCalled", {**base, "DestChannel": f"{a.interface}-{k:08x}"})
-        self.ev(best_free, "QueueMemberStatus", {**base, "Status": "6", "Paused": "0", "InCall": "0"})
-        self.ev(answer, "QueueCallerLeave", {"Queue": queue, "Uniqueid": uid, "Linkedid": uid, "Count": "0"})
+        self.ev(
+            best_free, "QueueMemberStatus", {**base, "Status": "6", "Paused": "0", "InCall": "0"}
+        )
+        self.ev(
+            answer,
+            "QueueCallerLeave",
+            {"Queue": queue, "Uniqueid": uid, "Linkedid": uid, "Count": "0"},
+        )
         wait = str(int(answer - t))
         self.ev(answer, "AgentConnect", {**base, "HoldTime": wait, "RingTime": str(int(ring))})
         self.ev(answer, "QueueMemberStatus", {**base, "Status": "2", "Paused": "0", "InCall": "1"})
@@ -200,7 +219,11 @@ class _DayBuilder:
             channel = {"Channel": f"{a.interface}-{k:08x}", "Uniqueid": uid, "Linkedid": uid}
             self.ev(h0, "Hold", channel)
             self.ev(h0 + min(60.0, talk * 0.3), "Unhold", channel)
-        self.ev(end, "AgentComplete", {**base, "HoldTime": wait, "TalkTime": str(int(talk)), "Reason": "caller"})
+        self.ev(
+            end,
+            "AgentComplete",
+            {**base, "HoldTime": wait, "TalkTime": str(int(talk)), "Reason": "caller"},
+        )
         self.ev(end, "QueueMemberStatus", {**base, "Status": "1", "Paused": "0", "InCall": "0"})
 
     def supervisor_rows(self) -> None:
@@ -223,7 +246,9 @@ class _DayBuilder:
         for i in range(3):
             t = self.day0 + (9 + 3 * i) * 3600 + rng.uniform(0, 3600)
             q = rng.choice(QUEUES)
-            self.row(t, "alarm_raised", ("sl_low", "warning", q, None, f"{q} 服务水平低于 80%", "{}"))
+            self.row(
+                t, "alarm_raised", ("sl_low", "warning", q, None, f"{q} 服务水平低于 80%", "{}")
+            )
             ref = self._n
             self.row(t + 90, "alarm_ack", (("ref", ref), "已通知班组长"))
 
@@ -244,9 +269,11 @@ def _stream(
 
 
 def _insert(database: pw.Database, sqls: dict[int, str], batch: EncodedBatch) -> None:
-    cursor = database.cursor()
+    cursor = cursor_of(database)
     for actor in batch.new_actors:
-        cursor.execute('INSERT INTO "actor" ("id", "supervisor", "workstation") VALUES (?, ?, ?)', actor)
+        cursor.execute(
+            'INSERT INTO "actor" ("id", "supervisor", "workstation") VALUES (?, ?, ?)', actor
+        )
     for table, rows in batch.rows.items():
         cursor.executemany(sqls[table], rows)
 
@@ -269,16 +296,16 @@ def generate_record(
     database = pw.SqliteDatabase(str(path), autoconnect=False)
     database.connect()
     try:
-        database.execute_sql("PRAGMA journal_mode=OFF")
-        database.execute_sql("PRAGMA synchronous=OFF")
-        database.execute_sql("PRAGMA cache_size=-200000")
+        run_sql(database, "PRAGMA journal_mode=OFF")
+        run_sql(database, "PRAGMA synchronous=OFF")
+        run_sql(database, "PRAGMA cache_size=-200000")
         create_schema(database, with_indexes=False)
         sqls = {i: insert_sql(database, m) for i, m in enumerate(CHAINED_MODELS)}
         encoder = RowEncoder(
             last_seq=0,
             last_hash=GENESIS,
             actors={},
-            reducer=FloorReducer({q: WRAPUP_S for q in QUEUES}),
+            reducer=FloorReducer(dict.fromkeys(QUEUES, WRAPUP_S)),
             snapshot_every_s=snapshot_every_s,
             snapshot_every_rows=snapshot_every_rows,
         )
@@ -286,19 +313,22 @@ def generate_record(
         days = 0
         agent_ids: tuple[str, ...] = ()
         refs: dict[int, int] = {}
-        database.execute_sql("BEGIN")
-        for day, events in _stream(rng, first_day, agents, calls_per_day):
+        run_sql(database, "BEGIN")
+        for _day, events in _stream(rng, first_day, agents, calls_per_day):
             days += 1
-            for ts, marker, table, payload in events:
+            for ts, marker, table, raw in events:
                 seq += 1
                 refs[marker] = seq
-                if table != JOURNAL and payload and isinstance(payload[0], tuple):
-                    payload = (refs[payload[0][1]], *payload[1:])
+                payload = raw
+                if table != JOURNAL and raw and isinstance(raw[0], tuple):
+                    payload = (refs[raw[0][1]], *raw[1:])  # ("ref", marker) -> that row's seq
                 encoder.add(table, seq, round(ts * 1_000_000), _ACTOR, payload)
                 while encoder.due:
                     due = encoder.due.pop(0)
                     seq += 1
-                    encoder.add(FLOOR_SNAPSHOT, seq, due.ts_us, _ACTOR, (due.through_seq, due.state))
+                    encoder.add(
+                        FLOOR_SNAPSHOT, seq, due.ts_us, _ACTOR, (due.through_seq, due.state)
+                    )
                 if encoder.batch.count >= 50_000:
                     _insert(database, sqls, encoder.take_batch())
             refs.clear()
@@ -308,17 +338,18 @@ def generate_record(
                 break
             if days % 5 == 0:
                 _insert(database, sqls, encoder.take_batch())
-                database.execute_sql("COMMIT")
-                database.execute_sql("BEGIN")
+                run_sql(database, "COMMIT")
+                run_sql(database, "BEGIN")
         _insert(database, sqls, encoder.take_batch())
-        database.execute_sql(
+        run_sql(
+            database,
             'UPDATE "chain_head" SET "last_seq" = ?, "last_hash" = ? WHERE "id" = 1',
             (encoder.last_seq, encoder.last_hash),
         )
-        database.execute_sql("COMMIT")
+        run_sql(database, "COMMIT")
         create_indexes(database)
-        database.execute_sql("PRAGMA journal_mode=WAL")
-        database.execute_sql("ANALYZE")
+        run_sql(database, "PRAGMA journal_mode=WAL")
+        run_sql(database, "ANALYZE")
     finally:
         database.close()
     return SyntheticRecord(path, seq, first_day, days, agent_ids, QUEUES)

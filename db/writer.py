@@ -41,11 +41,19 @@ from typing import Any
 
 import peewee as pw
 
+from db.dbapi import cursor_of, run_sql
 from db.errors import RecordError, RecordLockedError, RecordWriteError
 from db.floor_replay import FloorReducer
-from db.models import CHAINED_MODELS, TABLE_INDEX, insert_sql, stored_columns, table_name
-from db.row_encoder import FLOOR_SNAPSHOT, JOURNAL, ActorKey, EncodedBatch, RowEncoder
-from db.sqlite_files import checkpoint, open_for_writing, set_durable, sqlite_cause, translate
+from db.models import CHAINED_MODELS, TABLE_INDEX, insert_sql, table_name
+from db.row_encoder import FLOOR_SNAPSHOT, ActorKey, EncodedBatch, RowEncoder
+from db.sqlite_files import (
+    Checkpointer,
+    checkpoint,
+    open_for_writing,
+    set_durable,
+    sqlite_cause,
+    translate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -366,7 +374,7 @@ class RecordWriter:
                     set_durable(database, True)
                 try:
                     with database.atomic():
-                        cursor = database.cursor()
+                        cursor = cursor_of(database)
                         for actor_row in batch.new_actors:
                             cursor.execute(actor_sql, actor_row)
                         for sql, params in extra:
@@ -477,7 +485,7 @@ class RetentionPlan:
 def _min_seq(database: pw.Database) -> int | None:
     found: list[int] = []
     for model in CHAINED_MODELS:
-        row = database.execute_sql(f'SELECT MIN("seq") FROM "{table_name(model)}"').fetchone()
+        row = run_sql(database, f'SELECT MIN("seq") FROM "{table_name(model)}"').fetchone()
         if row and row[0] is not None:
             found.append(int(row[0]))
     return min(found) if found else None
@@ -485,7 +493,8 @@ def _min_seq(database: pw.Database) -> int | None:
 
 def row_hash_at(database: pw.Database, seq: int) -> bytes | None:
     for model in CHAINED_MODELS:
-        row = database.execute_sql(
+        row = run_sql(
+            database,
             f'SELECT "row_hash" FROM "{table_name(model)}" WHERE "seq" = {database.param}',
             (seq,),
         ).fetchone()
@@ -503,7 +512,8 @@ def plan_retention_chunk(
         return None
     param = database.param
     # Prefer cutting at a floor snapshot so replay works from the first kept row.
-    row = database.execute_sql(
+    row = run_sql(
+        database,
         f'SELECT "through_seq" FROM "floor_snapshot" WHERE "ts_us" <= {param} '
         f'ORDER BY "ts_us" DESC, "seq" DESC LIMIT 1',
         (cutoff_us,),
@@ -513,7 +523,8 @@ def plan_retention_chunk(
         # No snapshot before the cut-off: cut after the newest row that is older than it.
         newest_old = 0
         for model in CHAINED_MODELS:
-            r = database.execute_sql(
+            r = run_sql(
+                database,
                 f'SELECT MAX("seq") FROM "{table_name(model)}" WHERE "ts_us" < {param}',
                 (cutoff_us,),
             ).fetchone()
@@ -528,8 +539,10 @@ def plan_retention_chunk(
         return None  # the row before the cut is already missing: leave the evidence alone
     removed = 0
     for model in CHAINED_MODELS:
-        r = database.execute_sql(
-            f'SELECT COUNT(*) FROM "{table_name(model)}" WHERE "seq" < {param}', (first_kept,)
+        r = run_sql(
+            database,
+            f'SELECT COUNT(*) FROM "{table_name(model)}" WHERE "seq" < {param}',
+            (first_kept,),
         ).fetchone()
         removed += int(r[0])
     return RetentionPlan(first_kept, prev.hex(), removed, more=first_kept < target)
@@ -537,19 +550,20 @@ def plan_retention_chunk(
 
 def restore_encoder(database: pw.Database, cfg: WriterConfig) -> RowEncoder:
     """Continue the chain of an existing record: head, actors, and the replay reducer."""
-    head = database.execute_sql(
-        'SELECT "last_seq", "last_hash" FROM "chain_head" WHERE "id" = 1'
+    head = run_sql(
+        database, 'SELECT "last_seq", "last_hash" FROM "chain_head" WHERE "id" = 1'
     ).fetchone()
     last_seq, last_hash = (int(head[0]), bytes(head[1])) if head else (0, bytes(32))
     actors = {
         (str(s), str(w)): int(i)
-        for i, s, w in database.execute_sql(
-            'SELECT "id", "supervisor", "workstation" FROM "actor"'
+        for i, s, w in run_sql(
+            database, 'SELECT "id", "supervisor", "workstation" FROM "actor"'
         ).fetchall()
     }
     wrapup = dict(cfg.wrapup_s)
-    snap = database.execute_sql(
-        'SELECT "through_seq", "state", "ts_us" FROM "floor_snapshot" ORDER BY "seq" DESC LIMIT 1'
+    snap = run_sql(
+        database,
+        'SELECT "through_seq", "state", "ts_us" FROM "floor_snapshot" ORDER BY "seq" DESC LIMIT 1',
     ).fetchone()
     reducer: FloorReducer | None = None
     through = 0
@@ -565,7 +579,8 @@ def restore_encoder(database: pw.Database, cfg: WriterConfig) -> RowEncoder:
     if reducer is None:
         reducer = FloorReducer(wrapup, cfg.default_wrapup_s)
         through = 0
-    cursor = database.execute_sql(
+    cursor = run_sql(
+        database,
         f'SELECT "seq", "ts_us", "name", "fields" FROM "journal" WHERE "seq" > {database.param} '
         'ORDER BY "seq"',
         (through,),
@@ -592,49 +607,3 @@ def restore_encoder(database: pw.Database, cfg: WriterConfig) -> RowEncoder:
         last_journal_seq=last_journal_seq,
         rows_since_snapshot=rows_since,
     )
-
-
-class Checkpointer:
-    """Runs PASSIVE checkpoints on its own connection after commits (SQLite only)."""
-
-    def __init__(self, path: Path, every_s: float) -> None:
-        self._path = path
-        self._every_s = every_s
-        self._dirty = False
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="record-checkpoint", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def poke(self) -> None:
-        self._dirty = True
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(10.0)
-
-    def _run(self) -> None:
-        try:
-            connection = sqlite3.connect(str(self._path), timeout=0.0, check_same_thread=False)
-        except sqlite3.Error:
-            log.warning("checkpoint connection failed; WAL grows until the record is closed")
-            return
-        try:
-            while not self._stop.wait(self._every_s):
-                if not self._dirty:
-                    continue
-                self._dirty = False
-                try:
-                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                except sqlite3.Error as exc:
-                    log.debug("checkpoint skipped: %s", exc)
-        finally:
-            connection.close()
-
-
-def stored_row_columns(table: int) -> tuple[str, ...]:
-    return stored_columns(CHAINED_MODELS[table])
-
-
-__all__ = ["JOURNAL", "RecordWriter", "Waiter", "WriterConfig"]

@@ -1,13 +1,18 @@
-"""Developer tool: refresh resources/i18n/*.ts from the sources (pyside6-lupdate), keeping
-existing translations, then report what is still untranslated in zh_CN.
+"""Developer tool: refresh resources/i18n/*.ts from the sources and apply the translation
+memory, then report what is still untranslated in zh_CN.
 
-Translators edit the .ts files (Qt Linguist: `.venv/bin/pyside6-linguist`); setup builds .qm.
-`--fill FILE.tsv` merges "source<TAB>translation" lines into the zh_CN file (bulk entry).
+- pyside6-lupdate extracts `self.tr(...)` and `QCoreApplication.translate("Ctx", "...")`.
+- Modules that translate through a small helper (`def _t(text): return
+  QCoreApplication.translate("Ctx", text)`, or `t("Ctx", "...")`) are scanned here too, since
+  lupdate does not follow helpers.
+- resources/i18n/zh_CN.tsv ("source<TAB>translation", \n for line breaks) is the translation
+  memory; it is applied to every message with that source text in any context.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -45,6 +50,48 @@ def lupdate() -> None:
         )
 
 
+_HELPER_CTX = re.compile(
+    r'def (_t|_tr)\(text: str\) -> str:\s*\n\s*return QCoreApplication\.translate\("(\w+)", text\)'
+)
+_STR = r'"((?:[^"\\]|\\.)*)"'
+
+
+def helper_messages() -> dict[str, set[str]]:
+    """Messages translated through `_t(...)` helpers and `t("Ctx", ...)` aliases."""
+    found: dict[str, set[str]] = {}
+    for rel in sources():
+        text = (ROOT / rel).read_text(encoding="utf-8")
+        m = _HELPER_CTX.search(text)
+        if m:
+            name, ctx = m.group(1), m.group(2)
+            for s in re.findall(rf"\b{name}\(\s*{_STR}", text):
+                found.setdefault(ctx, set()).add(s.replace('\\"', '"').replace("\\n", "\n"))
+        for ctx, s in re.findall(rf"\bt\(\s*\"(\w+)\",\s*{_STR}", text):
+            found.setdefault(ctx, set()).add(s.replace('\\"', '"').replace("\\n", "\n"))
+    return found
+
+
+def add_helper_messages(ts: Path) -> None:
+    tree = ET.parse(ts)
+    root = tree.getroot()
+    contexts = {c.findtext("name"): c for c in root.iter("context")}
+    for ctx, texts in sorted(helper_messages().items()):
+        c = contexts.get(ctx)
+        if c is None:
+            c = ET.SubElement(root, "context")
+            ET.SubElement(c, "name").text = ctx
+            contexts[ctx] = c
+        have = {m.findtext("source") for m in c.iter("message")}
+        for text in sorted(texts - have):
+            m = ET.SubElement(c, "message")
+            if "%n" in text:
+                m.set("numerus", "yes")
+            ET.SubElement(m, "source").text = text
+            tr = ET.SubElement(m, "translation")
+            tr.set("type", "unfinished")
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+
+
 def fill(tsv: Path) -> int:
     table = {}
     for line in tsv.read_text(encoding="utf-8").splitlines():
@@ -58,7 +105,13 @@ def fill(tsv: Path) -> int:
         src = msg.findtext("source") or ""
         tr = msg.find("translation")
         if tr is not None and src in table:
-            tr.text = table[src]
+            if msg.get("numerus") == "yes":
+                for child in list(tr):
+                    tr.remove(child)
+                tr.text = None
+                ET.SubElement(tr, "numerusform").text = table[src]
+            else:
+                tr.text = table[src]
             tr.attrib.pop("type", None)
             n += 1
     tree.write(ts, encoding="utf-8", xml_declaration=True)
@@ -67,20 +120,43 @@ def fill(tsv: Path) -> int:
 
 def untranslated() -> list[str]:
     tree = ET.parse(I18N / "console_zh_CN.ts")
-    return [
-        (m.findtext("source") or "")
-        for m in tree.iter("message")
-        if (t := m.find("translation")) is not None
-        and (t.get("type") == "unfinished" or not t.text)
-    ]
+    return sorted(
+        {
+            (m.findtext("source") or "")
+            for m in tree.iter("message")
+            if (t := m.find("translation")) is not None
+            and (t.get("type") == "unfinished" or not (t.text or t.findtext("numerusform")))
+        }
+    )
+
+
+def fill_english_plurals() -> None:
+    """English numerus forms: sources say "call(s)"; the .qm gives "1 call" / "2 calls"."""
+    ts = I18N / "console_en.ts"
+    tree = ET.parse(ts)
+    for msg in tree.iter("message"):
+        tr = msg.find("translation")
+        if msg.get("numerus") != "yes" or tr is None:
+            continue
+        src = msg.findtext("source") or ""
+        for child in list(tr):
+            tr.remove(child)
+        tr.text = None
+        ET.SubElement(tr, "numerusform").text = re.sub(r"\((\w+)\)", "", src)
+        ET.SubElement(tr, "numerusform").text = re.sub(r"\((\w+)\)", r"\1", src)
+        tr.attrib.pop("type", None)
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--fill", type=Path)
+    ap.add_argument("--fill", type=Path, default=I18N / "zh_CN.tsv")
     args = ap.parse_args()
     lupdate()
-    if args.fill:
+    for lang in LANGS:
+        add_helper_messages(I18N / f"console_{lang}.ts")
+    fill_english_plurals()
+    if args.fill.exists():
         print(f"filled {fill(args.fill)} translations")
     missing = untranslated()
     print(f"zh_CN untranslated: {len(missing)}")

@@ -71,7 +71,11 @@ def run(args: argparse.Namespace) -> int:
         return 2
     sink = None
     if args.record:
-        sink = _open_sink(args.record)
+        try:
+            sink = _open_sink(args.record)
+        except Exception as exc:  # db.errors.RecordError and friends: the message is for people
+            print(f"replay: cannot open the record {args.record}: {exc}", file=sys.stderr)
+            return 2
         if sink is None:
             print(
                 "replay: --record needs the record module's replay sink "

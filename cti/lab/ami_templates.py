@@ -19,23 +19,55 @@ DIALPLAN = "dialplan,all"
 SYSTEM = "system,all"
 
 
+_CHANNEL_KEYS = (
+    "Channel",
+    "ChannelState",
+    "ChannelStateDesc",
+    "CallerIDNum",
+    "CallerIDName",
+    "ConnectedLineNum",
+    "ConnectedLineName",
+    "Language",
+    "AccountCode",
+    "Context",
+    "Exten",
+    "Priority",
+    "Uniqueid",
+    "Linkedid",
+)
+_PREFIXED_KEYS: dict[str, tuple[str, ...]] = {"": _CHANNEL_KEYS}
+_NUMBERS = [str(i) for i in range(16)]
+
+
 def channel_block(c: Chan, prefix: str = "") -> Headers:
-    return [
-        (prefix + "Channel", c.name),
-        (prefix + "ChannelState", str(c.state)),
-        (prefix + "ChannelStateDesc", STATE_DESC.get(c.state, "Unknown")),
-        (prefix + "CallerIDNum", c.cid_num),
-        (prefix + "CallerIDName", c.cid_name),
-        (prefix + "ConnectedLineNum", c.conn_num),
-        (prefix + "ConnectedLineName", c.conn_name),
-        (prefix + "Language", c.language),
-        (prefix + "AccountCode", ""),
-        (prefix + "Context", c.context),
-        (prefix + "Exten", c.exten),
-        (prefix + "Priority", str(c.priority)),
-        (prefix + "Uniqueid", c.uniqueid),
-        (prefix + "Linkedid", c.linkedid),
-    ]
+    """The 14 channel fields every channel event carries (`Dest…` with prefix "Dest")."""
+    keys = _PREFIXED_KEYS.get(prefix)
+    if keys is None:
+        keys = _PREFIXED_KEYS[prefix] = tuple(prefix + k for k in _CHANNEL_KEYS)
+    state = c.state
+    prio = c.priority
+    return list(
+        zip(
+            keys,
+            (
+                c.name,
+                _NUMBERS[state] if 0 <= state < 16 else str(state),
+                STATE_DESC.get(state, "Unknown"),
+                c.cid_num,
+                c.cid_name,
+                c.conn_num,
+                c.conn_name,
+                c.language,
+                "",
+                c.context,
+                c.exten,
+                _NUMBERS[prio] if 0 <= prio < 16 else str(prio),
+                c.uniqueid,
+                c.linkedid,
+            ),
+            strict=True,
+        )
+    )
 
 
 def channel_event(name: str, c: Chan, privilege: str = CALL) -> Headers:

@@ -86,7 +86,7 @@ def _measure(speed: float, window_s: float) -> float:
 
 
 def bench_lab(quick: bool) -> dict[str, float]:
-    window = 3.0 if quick else 20.0
+    window = 1.5 if quick else 20.0
     return {
         "lab_events_per_s_speed1": round(_measure(1.0, window), 1),
         "lab_events_per_s_speed60": round(_measure(60.0, window), 1),

@@ -666,9 +666,9 @@ class LabSipPbx:
             if leg.dtmf_digit is not None:
                 self._dtmf_ended(leg)
             leg.dtmf_digit = digit
-            self.emit(ev.dtmf_begin(leg.chan, digit))
             if self.desk.digit_pressed(leg, digit):
                 self._rewire()  # now, not at the next poll: this is the switch latency
+            self.emit(ev.dtmf_begin(leg.chan, digit))  # the switch is done when this is seen
         leg.dtmf_seen = self._clock()
         if duration != _DTMF_UNKNOWN_DURATION:
             leg.dtmf_duration = duration

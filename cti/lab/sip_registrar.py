@@ -151,9 +151,6 @@ class SipFront:
         notices, self._security = self._security, []
         return notices
 
-    def set_password(self, user: str, password: str) -> None:
-        self._accounts[user] = password
-
     # ---- time ---------------------------------------------------------------------
 
     def expire(self) -> None:

@@ -5,7 +5,9 @@ Rules (app_chanspy as the fixtures' dialplan uses it, see `chanspy.py` for the o
   SpyerExten `*2211001`) or placed by the lab for AMI Originate (SpyerExten `s`; the result
   goes to `on_result` once the phone answers or fails, for OriginateResponse).
 - Spying starts when the extension has a call: a real SIP call through the lab (its agent or
-  caller leg is the spyee) takes precedence over a simulated call the simulation announced.
+  caller leg is the spyee) takes precedence over a simulated call the simulation announced
+  (`set_simulated_call`) or that `channel_lookup` finds (a call already running when the
+  SIP side started was never announced).
   Until then the spy waits, answered and silent, as ChanSpy's scan loop does.
 - When the spied call ends: ChanSpyStop; with `E` the spy is hung up, else it waits again.
 - DTMF 4/5/6 with `d` switches listen/whisper/barge at the first packet of the digit.
@@ -212,7 +214,26 @@ class SpyDesk:
         return False
 
     def _find_target(self, ext: str) -> Connection | SimCall | None:
-        return self._pbx.router.find_call_of(ext) or self.sim_calls.get(ext)
+        return (
+            self._pbx.router.find_call_of(ext)
+            or self.sim_calls.get(ext)
+            or self._looked_up_call(ext)
+        )
+
+    def _looked_up_call(self, ext: str) -> SimCall | None:
+        """A simulated call nobody announced (e.g. connected before the SIP side started),
+        found through `channel_lookup`; recorded so `clear_simulated_call` ends it."""
+        if self._channel_lookup is None:
+            return None
+        block = self._channel_lookup(ext)
+        if not block:
+            return None
+        fields = dict(block)
+        sim = SimCall(
+            ext, fields.get("ConnectedLineNum", ""), "", fields.get("Language", ""), list(block)
+        )
+        self.sim_calls[ext] = sim
+        return sim
 
     def _start_spying(self, spy: Spy, target: Connection | SimCall) -> None:
         spy.target = target

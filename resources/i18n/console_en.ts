@@ -1,316 +1,705 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../console/about_dialog.py" line="14"/>
+        <location filename="../../console/about_dialog.py" line="14" />
         <source>About Hotline Console</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="21"/>
+        <location filename="../../console/about_dialog.py" line="21" />
         <source>Hotline Supervisor Console</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/about_dialog.py" line="23"/>
+        <location filename="../../console/about_dialog.py" line="23" />
         <source>Live floor, monitoring and alarms for customer-service hotlines.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>AgentDetailPanel</name>
+    <message>
+        <location filename="../../console/agent_detail.py" line="116" />
+        <source>Listen</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="117" />
+        <source>Whisper</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="118" />
+        <source>Barge</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="119" />
+        <source>Stop</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="120" />
+        <location filename="../../console/agent_detail.py" line="136" />
+        <source>Not ready</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="121" />
+        <source>Ready</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="122" />
+        <source>Remove from queue</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="123" />
+        <source>Add to queue</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="129" />
+        <source>Queue</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="129" />
+        <source>Penalty</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="129" />
+        <source>Paused</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="132" />
+        <source>Calls answered</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="133" />
+        <source>Talk time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="134" />
+        <source>Hold time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="135" />
+        <source>Wrap-up time</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="137" />
+        <source>Ring no answer</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="138" />
+        <source>Logged in</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="141" />
+        <source>Today's states</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="161" />
+        <source>No agent selected</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="162" />
+        <source>Click a tile to see the agent here.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="173" />
+        <source>(then %1)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="177" />
+        <source>Caller %1 · queue %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="186" />
+        <source>yes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="188" />
+        <source>no</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>AgentTile</name>
+    <message>
+        <location filename="../../widgets/agent_tiles.py" line="284" />
+        <source>%n call(s) today</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>FloorController</name>
+    <message>
+        <location filename="../../console/floor_controller.py" line="238" />
+        <source>All queues</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>FloorView</name>
+    <message>
+        <location filename="../../console/floor_view.py" line="183" />
+        <source>Name or extension</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="184" />
+        <source>&amp;Search</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="185" />
+        <source>&amp;Queue</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="186" />
+        <source>S&amp;tate</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="187" />
+        <source>Tea&amp;m</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="188" />
+        <source>S&amp;ort</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="189" />
+        <source>Traffic today</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="191" />
+        <source>All states</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="194" />
+        <source>Extension</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="195" />
+        <source>Name</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="196" />
+        <source>State</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="197" />
+        <source>Time in state</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="198" />
+        <source>Calls today</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="227" />
+        <location filename="../../console/floor_view.py" line="229" />
+        <source>All queues</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="234" />
+        <source>All teams</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="279" />
+        <source>%1 of %2 agents</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="149"/>
+        <location filename="../../console/main_window.py" line="155" />
         <source>Hotline Supervisor Console</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="150"/>
+        <location filename="../../console/main_window.py" line="156" />
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="151"/>
+        <location filename="../../console/main_window.py" line="157" />
         <source>&amp;Open record…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152"/>
+        <location filename="../../console/main_window.py" line="158" />
         <source>&amp;Settings…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="153"/>
+        <location filename="../../console/main_window.py" line="159" />
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="154"/>
+        <location filename="../../console/main_window.py" line="160" />
         <source>&amp;View</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="155"/>
+        <location filename="../../console/main_window.py" line="161" />
         <source>&amp;Language</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="156"/>
+        <location filename="../../console/main_window.py" line="162" />
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="157"/>
+        <location filename="../../console/main_window.py" line="163" />
         <source>Light</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="158"/>
+        <location filename="../../console/main_window.py" line="164" />
         <source>Dark</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="159"/>
+        <location filename="../../console/main_window.py" line="165" />
         <source>&amp;Density</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="160"/>
+        <location filename="../../console/main_window.py" line="166" />
         <source>Comfortable</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="161"/>
+        <location filename="../../console/main_window.py" line="167" />
         <source>Compact</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="162"/>
+        <location filename="../../console/main_window.py" line="168" />
         <source>&amp;Help</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="163"/>
+        <location filename="../../console/main_window.py" line="169" />
         <source>&amp;About</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="164"/>
+        <location filename="../../console/main_window.py" line="170" />
         <source>Not connected to a PBX.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="185"/>
+        <location filename="../../console/main_window.py" line="191" />
         <source>not connected</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="186"/>
+        <location filename="../../console/main_window.py" line="192" />
         <source>connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="187"/>
+        <location filename="../../console/main_window.py" line="193" />
         <source>logging in…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="188"/>
+        <location filename="../../console/main_window.py" line="194" />
         <source>synchronising…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="189"/>
+        <location filename="../../console/main_window.py" line="195" />
         <source>live</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="190"/>
+        <location filename="../../console/main_window.py" line="196" />
         <source>login failed</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="191"/>
+        <location filename="../../console/main_window.py" line="197" />
         <source>reconnecting…</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="193"/>
+        <location filename="../../console/main_window.py" line="199" />
         <source>PBX: %1</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>ReviewWindow</name>
+    <message>
+        <location filename="../../console/review_window.py" line="95" />
+        <source>Record %1 (read-only)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="109" />
+        <source>Apply filter</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="111" />
+        <source>Export…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="113" />
+        <location filename="../../console/review_window.py" line="445" />
+        <source>Verify chain</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="117" />
+        <source>From</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="118" />
+        <source>To</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="119" />
+        <source>Supervisor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="120" />
+        <source>Agent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="121" />
+        <source>Queue</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="122" />
+        <source>Action</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="146" />
+        <location filename="../../console/review_window.py" line="163" />
+        <source>Show</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="152" />
+        <location filename="../../console/review_window.py" line="172" />
+        <source>Day</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="158" />
+        <source>Agent timelines</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="181" />
+        <source>Intervals</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="209" />
+        <location filename="../../console/review_window.py" line="370" />
+        <source>Floor replay</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="234" />
+        <source>Monitoring sessions</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="235" />
+        <source>Actions</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="236" />
+        <source>Alarms</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="237" />
+        <source>Sign-ins</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="238" />
+        <source>Settings changes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="243" />
+        <source>(all)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="262" />
+        <source>Record</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="352" />
+        <source>Rebuilding the floor…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="352" />
+        <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="358" />
+        <source>Rebuilding the floor… %1 events</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="409" />
+        <location filename="../../console/review_window.py" line="433" />
+        <source>Export record</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="436" />
+        <source>Exported %1 rows to %2</source>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings.py" line="51"/>
+        <location filename="../../console/settings.py" line="51" />
         <source>Unknown PBX type %1.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="58"/>
+        <location filename="../../console/settings.py" line="58" />
         <source>Enter the PBX host name or IP address.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="62"/>
+        <location filename="../../console/settings.py" line="62" />
         <source>%1 is not a valid host name or IP address.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="68"/>
+        <location filename="../../console/settings.py" line="68" />
         <source>The AMI port must be between 1 and 65535.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="74"/>
+        <location filename="../../console/settings.py" line="74" />
         <source>Enter the AMI user name (manager.conf section).</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="80"/>
+        <location filename="../../console/settings.py" line="80" />
         <source>Monitoring method must be feature code or AMI Originate.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="87"/>
+        <location filename="../../console/settings.py" line="87" />
         <source>Feature code %1 may contain only digits, * and #.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="108"/>
+        <location filename="../../console/settings.py" line="108" />
         <source>%1 is not a valid SIP registrar host.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="114"/>
-        <source>Enter the supervisor&apos;s SIP user (extension).</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../console/settings.py" line="114" />
+        <source>Enter the supervisor's SIP user (extension).</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="120"/>
+        <location filename="../../console/settings.py" line="120" />
         <source>The SIP port must be between 1 and 65535.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="124"/>
+        <location filename="../../console/settings.py" line="124" />
         <source>SIP transport must be UDP, TCP or TLS.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="190"/>
+        <location filename="../../console/settings.py" line="158" />
+        <source>The interval must be 15, 30 or 60 minutes.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="162" />
+        <source>The service-level target must be 1-100 %.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="165" />
+        <source>Times must not be negative.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="224" />
         <source>Cannot write the settings file %1.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="194"/>
+        <location filename="../../console/settings.py" line="228" />
         <source>The settings file %1 is damaged; defaults are used.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
 </context>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="45"/>
+        <location filename="../../console/settings_dialog.py" line="45" />
         <source>Settings</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="49"/>
+        <location filename="../../console/settings_dialog.py" line="49" />
         <source>PBX connection (AMI)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="51"/>
+        <location filename="../../console/settings_dialog.py" line="51" />
         <source>Embedded lab PBX (no PBX needed)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="52"/>
+        <location filename="../../console/settings_dialog.py" line="52" />
         <source>Asterisk</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="61"/>
+        <location filename="../../console/settings_dialog.py" line="61" />
         <source>Use TLS</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="64"/>
+        <location filename="../../console/settings_dialog.py" line="64" />
         <source>Dial feature codes (*221/*222/*223)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="65"/>
+        <location filename="../../console/settings_dialog.py" line="65" />
         <source>AMI Originate into ChanSpy</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="68"/>
+        <location filename="../../console/settings_dialog.py" line="68" />
         <source>PBX type</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="69"/>
+        <location filename="../../console/settings_dialog.py" line="69" />
         <source>Host</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="70"/>
+        <location filename="../../console/settings_dialog.py" line="70" />
         <source>AMI port</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="71"/>
+        <location filename="../../console/settings_dialog.py" line="71" />
         <source>AMI user</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="72"/>
+        <location filename="../../console/settings_dialog.py" line="72" />
         <source>AMI secret</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="74"/>
+        <location filename="../../console/settings_dialog.py" line="74" />
         <source>Monitoring method</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="76"/>
-        <source>Supervisor&apos;s SIP account</source>
-        <translation type="unfinished"></translation>
+        <location filename="../../console/settings_dialog.py" line="76" />
+        <source>Supervisor's SIP account</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="85"/>
+        <location filename="../../console/settings_dialog.py" line="85" />
         <source>Registrar</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="86"/>
+        <location filename="../../console/settings_dialog.py" line="86" />
         <source>SIP port</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="87"/>
+        <location filename="../../console/settings_dialog.py" line="87" />
         <source>User (extension)</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="88"/>
+        <location filename="../../console/settings_dialog.py" line="88" />
         <source>Password</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="150"/>
+        <location filename="../../console/settings_dialog.py" line="150" />
         <source>Enter the AMI secret.</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="158"/>
+        <location filename="../../console/settings_dialog.py" line="158" />
         <source>Cannot store the secrets: %1</source>
-        <translation type="unfinished"></translation>
+        <translation type="unfinished" />
     </message>
 </context>
-</TS>
+<context>
+    <name>cls</name>
+    <message>
+        <location filename="../../console/review_window.py" line="228" />
+        <source>Open record</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is already not ready.</source><translation type="unfinished" /></message><message><source>%1 is not in any queue.</source><translation type="unfinished" /></message><message><source>%1 is not in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is not on a call.</source><translation type="unfinished" /></message><message><source>%1 is not paused.</source><translation type="unfinished" /></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation type="unfinished" /></message><message><source>No SIP phone is configured for monitoring.</source><translation type="unfinished" /></message><message><source>No monitoring session is active.</source><translation type="unfinished" /></message><message><source>Not connected to a PBX.</source><translation type="unfinished" /></message><message><source>Not done: the action could not be recorded (%1).</source><translation type="unfinished" /></message><message><source>Remove %1 from queue %2?</source><translation type="unfinished" /></message><message><source>Select an agent first.</source><translation type="unfinished" /></message><message><source>The floor is not in sync with the PBX.</source><translation type="unfinished" /></message><message><source>Unknown action.</source><translation type="unfinished" /></message></context><context><name>AgentState</name><message><source>Logged out</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>On hold</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Ringing</source><translation type="unfinished" /></message><message><source>Talking</source><translation type="unfinished" /></message><message><source>Unavailable</source><translation type="unfinished" /></message><message><source>Wrap-up</source><translation type="unfinished" /></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation type="unfinished" /></message><message><source>+%1 more</source><translation type="unfinished" /></message><message><source>Acknowledge</source><translation type="unfinished" /></message><message><source>Acknowledge alarm</source><translation type="unfinished" /></message><message><source>Comment for the record:</source><translation type="unfinished" /></message></context><context><name>Charts</name><message><source>abandoned</source><translation type="unfinished" /></message><message><source>answered</source><translation type="unfinished" /></message><message><source>calls</source><translation type="unfinished" /></message><message><source>offered</source><translation type="unfinished" /></message><message><source>service level</source><translation type="unfinished" /></message><message><source>service level %</source><translation type="unfinished" /></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation type="unfinished" /></message><message><source>Connecting</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation type="unfinished" /></message><message><source>Connecting to</source><translation type="unfinished" /></message><message><source>L listen · W whisper · B barge · S stop</source><translation type="unfinished" /></message><message><source>LISTENING to</source><translation type="unfinished" /></message><message><source>The SIP phone is not available: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not configured.</source><translation type="unfinished" /></message><message><source>WHISPERING to</source><translation type="unfinished" /></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation type="unfinished" /></message><message><source>ACW</source><translation type="unfinished" /></message><message><source>ASA %1</source><translation type="unfinished" /></message><message><source>Abandon %1</source><translation type="unfinished" /></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation type="unfinished" /></message><message><source>NR</source><translation type="unfinished" /></message><message><source>Need %1 / %2</source><translation type="unfinished" /></message><message><source>Offered this interval: %1</source><translation type="unfinished" /></message><message><source>Rdy</source><translation type="unfinished" /></message><message><source>Ring</source><translation type="unfinished" /></message><message><source>SL (target %1%)</source><translation type="unfinished" /></message><message><source>Service level = %1</source><translation type="unfinished" /></message><message><source>T = %1 s, target %2 %</source><translation type="unfinished" /></message><message><source>Talk</source><translation type="unfinished" /></message><message><source>longest wait</source><translation type="unfinished" /></message><message><source>next %1 calls within %2 s → %3</source><translation type="unfinished" /></message><message><source>on target (%1)</source><translation type="unfinished" /></message><message><source>target %1 out of reach this interval</source><translation type="unfinished" /></message><message><source>waiting</source><translation type="unfinished" /></message></context><context><name>Reason</name><message><source>Meal</source><translation type="unfinished" /></message><message><source>Meeting</source><translation type="unfinished" /></message><message><source>Restroom</source><translation type="unfinished" /></message><message><source>Short break</source><translation type="unfinished" /></message><message><source>Training</source><translation type="unfinished" /></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation type="unfinished" /></message><message><source>Record: %1</source><translation type="unfinished" /></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation type="unfinished" /></message><message><source>%1; retry in %2 s</source><translation type="unfinished" /></message><message><source>Connecting to the PBX…</source><translation type="unfinished" /></message><message><source>Done: %1</source><translation type="unfinished" /></message><message><source>Newest event %1 s ago</source><translation type="unfinished" /></message><message><source>No connection to the PBX: %1</source><translation type="unfinished" /></message><message><source>No events yet</source><translation type="unfinished" /></message><message><source>Open record</source><translation type="unfinished" /></message><message><source>Please confirm</source><translation type="unfinished" /></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation type="unfinished" /></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation type="unfinished" /></message></context></TS>

@@ -19,126 +19,493 @@
     </message>
 </context>
 <context>
+    <name>AgentDetailPanel</name>
+    <message>
+        <location filename="../../console/agent_detail.py" line="116" />
+        <source>Listen</source>
+        <translation>监听</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="117" />
+        <source>Whisper</source>
+        <translation>密语</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="118" />
+        <source>Barge</source>
+        <translation>强插</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="119" />
+        <source>Stop</source>
+        <translation>结束</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="120" />
+        <location filename="../../console/agent_detail.py" line="136" />
+        <source>Not ready</source>
+        <translation>示忙</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="121" />
+        <source>Ready</source>
+        <translation>示闲</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="122" />
+        <source>Remove from queue</source>
+        <translation>调整技能：移出</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="123" />
+        <source>Add to queue</source>
+        <translation>调整技能：加入</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="129" />
+        <source>Queue</source>
+        <translation>技能组</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="129" />
+        <source>Penalty</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="129" />
+        <source>Paused</source>
+        <translation>示忙</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="132" />
+        <source>Calls answered</source>
+        <translation>接听量</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="133" />
+        <source>Talk time</source>
+        <translation>通话时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="134" />
+        <source>Hold time</source>
+        <translation>保持时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="135" />
+        <source>Wrap-up time</source>
+        <translation>话后处理时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="137" />
+        <source>Ring no answer</source>
+        <translation>振铃未接</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="138" />
+        <source>Logged in</source>
+        <translation>签入时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="141" />
+        <source>Today's states</source>
+        <translation>今日状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="161" />
+        <source>No agent selected</source>
+        <translation>未选择座席</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="162" />
+        <source>Click a tile to see the agent here.</source>
+        <translation>点击座席卡片查看详情。</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="173" />
+        <source>(then %1)</source>
+        <translation>（随后：%1）</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="177" />
+        <source>Caller %1 · queue %2</source>
+        <translation>来电 %1 · 技能组 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="186" />
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../console/agent_detail.py" line="188" />
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+</context>
+<context>
+    <name>AgentTile</name>
+    <message>
+        <location filename="../../widgets/agent_tiles.py" line="284" />
+        <source>%n call(s) today</source>
+        <translation>今日 %n 通</translation>
+    </message>
+</context>
+<context>
+    <name>FloorController</name>
+    <message>
+        <location filename="../../console/floor_controller.py" line="238" />
+        <source>All queues</source>
+        <translation>全部技能组</translation>
+    </message>
+</context>
+<context>
+    <name>FloorView</name>
+    <message>
+        <location filename="../../console/floor_view.py" line="183" />
+        <source>Name or extension</source>
+        <translation>姓名或分机号</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="184" />
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="185" />
+        <source>&amp;Queue</source>
+        <translation>技能组(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="186" />
+        <source>S&amp;tate</source>
+        <translation>状态(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="187" />
+        <source>Tea&amp;m</source>
+        <translation>班组(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="188" />
+        <source>S&amp;ort</source>
+        <translation>排序(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="189" />
+        <source>Traffic today</source>
+        <translation>今日话务</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="191" />
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="194" />
+        <source>Extension</source>
+        <translation>分机号</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="195" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="196" />
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="197" />
+        <source>Time in state</source>
+        <translation>状态时长</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="198" />
+        <source>Calls today</source>
+        <translation>今日接听</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="227" />
+        <location filename="../../console/floor_view.py" line="229" />
+        <source>All queues</source>
+        <translation>全部技能组</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="234" />
+        <source>All teams</source>
+        <translation>全部班组</translation>
+    </message>
+    <message>
+        <location filename="../../console/floor_view.py" line="279" />
+        <source>%1 of %2 agents</source>
+        <translation>座席 %1 / %2</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="149" />
+        <location filename="../../console/main_window.py" line="155" />
         <source>Hotline Supervisor Console</source>
         <translation>热线班长台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="150" />
+        <location filename="../../console/main_window.py" line="156" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="151" />
+        <location filename="../../console/main_window.py" line="157" />
         <source>&amp;Open record…</source>
         <translation>打开记录(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="152" />
+        <location filename="../../console/main_window.py" line="158" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="153" />
+        <location filename="../../console/main_window.py" line="159" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="154" />
+        <location filename="../../console/main_window.py" line="160" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="155" />
+        <location filename="../../console/main_window.py" line="161" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="156" />
+        <location filename="../../console/main_window.py" line="162" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="157" />
+        <location filename="../../console/main_window.py" line="163" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="158" />
+        <location filename="../../console/main_window.py" line="164" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="159" />
+        <location filename="../../console/main_window.py" line="165" />
         <source>&amp;Density</source>
         <translation>密度(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="160" />
+        <location filename="../../console/main_window.py" line="166" />
         <source>Comfortable</source>
         <translation>宽松</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="161" />
+        <location filename="../../console/main_window.py" line="167" />
         <source>Compact</source>
         <translation>紧凑</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="162" />
+        <location filename="../../console/main_window.py" line="168" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="163" />
+        <location filename="../../console/main_window.py" line="169" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="164" />
+        <location filename="../../console/main_window.py" line="170" />
         <source>Not connected to a PBX.</source>
         <translation>未连接交换机。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="185" />
+        <location filename="../../console/main_window.py" line="191" />
         <source>not connected</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="186" />
+        <location filename="../../console/main_window.py" line="192" />
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="187" />
+        <location filename="../../console/main_window.py" line="193" />
         <source>logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="188" />
+        <location filename="../../console/main_window.py" line="194" />
         <source>synchronising…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="189" />
+        <location filename="../../console/main_window.py" line="195" />
         <source>live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="190" />
+        <location filename="../../console/main_window.py" line="196" />
         <source>login failed</source>
         <translation>登录失败</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="191" />
+        <location filename="../../console/main_window.py" line="197" />
         <source>reconnecting…</source>
         <translation>正在重连…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="193" />
+        <location filename="../../console/main_window.py" line="199" />
         <source>PBX: %1</source>
         <translation>交换机：%1</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewWindow</name>
+    <message>
+        <location filename="../../console/review_window.py" line="95" />
+        <source>Record %1 (read-only)</source>
+        <translation>记录 %1（只读）</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="109" />
+        <source>Apply filter</source>
+        <translation>应用筛选</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="111" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="113" />
+        <location filename="../../console/review_window.py" line="445" />
+        <source>Verify chain</source>
+        <translation>校验审计链</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="117" />
+        <source>From</source>
+        <translation>起</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="118" />
+        <source>To</source>
+        <translation>止</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="119" />
+        <source>Supervisor</source>
+        <translation>班长</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="120" />
+        <source>Agent</source>
+        <translation>座席</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="121" />
+        <source>Queue</source>
+        <translation>技能组</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="122" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="146" />
+        <location filename="../../console/review_window.py" line="163" />
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="152" />
+        <location filename="../../console/review_window.py" line="172" />
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="158" />
+        <source>Agent timelines</source>
+        <translation>座席状态时间线</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="181" />
+        <source>Intervals</source>
+        <translation>时段报表</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="209" />
+        <location filename="../../console/review_window.py" line="370" />
+        <source>Floor replay</source>
+        <translation>现场回放</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="234" />
+        <source>Monitoring sessions</source>
+        <translation>监听记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="235" />
+        <source>Actions</source>
+        <translation>操作记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="236" />
+        <source>Alarms</source>
+        <translation>告警</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="237" />
+        <source>Sign-ins</source>
+        <translation>签入记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="238" />
+        <source>Settings changes</source>
+        <translation>设置变更</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="243" />
+        <source>(all)</source>
+        <translation>（全部）</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="262" />
+        <source>Record</source>
+        <translation>记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="352" />
+        <source>Rebuilding the floor…</source>
+        <translation>正在重建现场…</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="352" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="358" />
+        <source>Rebuilding the floor… %1 events</source>
+        <translation>正在重建现场… 已处理 %1 条事件</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="409" />
+        <location filename="../../console/review_window.py" line="433" />
+        <source>Export record</source>
+        <translation>导出记录</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="436" />
+        <source>Exported %1 rows to %2</source>
+        <translation>已导出 %1 行到 %2</translation>
     </message>
 </context>
 <context>
@@ -199,12 +566,27 @@
         <translation>SIP 传输方式必须是 UDP、TCP 或 TLS。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="190" />
+        <location filename="../../console/settings.py" line="158" />
+        <source>The interval must be 15, 30 or 60 minutes.</source>
+        <translation>时段长度必须是 15、30 或 60 分钟。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="162" />
+        <source>The service-level target must be 1-100 %.</source>
+        <translation>服务水平目标必须在 1–100 % 之间。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="165" />
+        <source>Times must not be negative.</source>
+        <translation>时长不能为负数。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="224" />
         <source>Cannot write the settings file %1.</source>
         <translation>无法写入设置文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="194" />
+        <location filename="../../console/settings.py" line="228" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation>设置文件 %1 已损坏，已使用默认值。</translation>
     </message>
@@ -312,4 +694,12 @@
         <translation>无法保存密码：%1</translation>
     </message>
 </context>
-</TS>
+<context>
+    <name>cls</name>
+    <message>
+        <location filename="../../console/review_window.py" line="228" />
+        <source>Open record</source>
+        <translation>打开记录</translation>
+    </message>
+</context>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation>%1 已在技能组 %2 中。</translation></message><message><source>%1 is already not ready.</source><translation>%1 已处于示忙状态。</translation></message><message><source>%1 is not in any queue.</source><translation>%1 未签入任何技能组。</translation></message><message><source>%1 is not in queue %2.</source><translation>%1 不在技能组 %2 中。</translation></message><message><source>%1 is not on a call.</source><translation>%1 当前不在通话中。</translation></message><message><source>%1 is not paused.</source><translation>%1 未示忙。</translation></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation>确定强插 %1 的通话？来电人和座席都将听到您的声音。</translation></message><message><source>No SIP phone is configured for monitoring.</source><translation>未配置用于监听的 SIP 话机。</translation></message><message><source>No monitoring session is active.</source><translation>当前没有监听。</translation></message><message><source>Not connected to a PBX.</source><translation>未连接交换机。</translation></message><message><source>Not done: the action could not be recorded (%1).</source><translation>未执行：无法写入操作记录（%1）。</translation></message><message><source>Remove %1 from queue %2?</source><translation>确定将 %1 移出技能组 %2？</translation></message><message><source>Select an agent first.</source><translation>请先选择座席。</translation></message><message><source>The floor is not in sync with the PBX.</source><translation>现场数据未与交换机同步。</translation></message><message><source>Unknown action.</source><translation>未知操作。</translation></message></context><context><name>AgentState</name><message><source>Logged out</source><translation>未签入</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>On hold</source><translation>保持</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Ringing</source><translation>振铃</translation></message><message><source>Talking</source><translation>通话中</translation></message><message><source>Unavailable</source><translation>不可用</translation></message><message><source>Wrap-up</source><translation>话后处理</translation></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation>（已确认）</translation></message><message><source>+%1 more</source><translation>另有 %1 条</translation></message><message><source>Acknowledge</source><translation>确认</translation></message><message><source>Acknowledge alarm</source><translation>确认告警</translation></message><message><source>Comment for the record:</source><translation>确认说明（记入操作记录）：</translation></message></context><context><name>Charts</name><message><source>abandoned</source><translation>放弃</translation></message><message><source>answered</source><translation>接通</translation></message><message><source>calls</source><translation>来电数</translation></message><message><source>offered</source><translation>呼入</translation></message><message><source>service level</source><translation>服务水平</translation></message><message><source>service level %</source><translation>服务水平 %</translation></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation>强插</translation></message><message><source>Connecting</source><translation>正在接通</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation>正在强插</translation></message><message><source>Connecting to</source><translation>正在接通</translation></message><message><source>L listen · W whisper · B barge · S stop</source><translation>L 监听 · W 密语 · B 强插 · S 结束</translation></message><message><source>LISTENING to</source><translation>正在监听</translation></message><message><source>The SIP phone is not available: %1</source><translation>SIP 话机不可用：%1</translation></message><message><source>The SIP phone is not configured.</source><translation>SIP 话机未配置。</translation></message><message><source>WHISPERING to</source><translation>正在密语</translation></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation>来电计入其离开队列时所在的时段。</translation></message><message><source>ACW</source><translation>话后</translation></message><message><source>ASA %1</source><translation>平均应答 %1</translation></message><message><source>Abandon %1</source><translation>放弃率 %1</translation></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation>Erlang C：下一时段需 %1 名座席（%2），当前在岗 %3 名</translation></message><message><source>NR</source><translation>示忙</translation></message><message><source>Need %1 / %2</source><translation>需 %1 / 在岗 %2</translation></message><message><source>Offered this interval: %1</source><translation>本时段呼入：%1</translation></message><message><source>Rdy</source><translation>示闲</translation></message><message><source>Ring</source><translation>振铃</translation></message><message><source>SL (target %1%)</source><translation>服务水平（目标 %1%）</translation></message><message><source>Service level = %1</source><translation>服务水平 = %1</translation></message><message><source>T = %1 s, target %2 %</source><translation>T = %1 秒，目标 %2 %</translation></message><message><source>Talk</source><translation>通话</translation></message><message><source>longest wait</source><translation>最长等待</translation></message><message><source>next %1 calls within %2 s → %3</source><translation>接下来 %1 通需在 %2 秒内接起 → %3</translation></message><message><source>on target (%1)</source><translation>达标（%1）</translation></message><message><source>target %1 out of reach this interval</source><translation>本时段已无法达到目标 %1</translation></message><message><source>waiting</source><translation>排队数</translation></message></context><context><name>Reason</name><message><source>Meal</source><translation>就餐</translation></message><message><source>Meeting</source><translation>会议</translation></message><message><source>Restroom</source><translation>如厕</translation></message><message><source>Short break</source><translation>小休</translation></message><message><source>Training</source><translation>培训</translation></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation>记录不可用——已禁止操作</translation></message><message><source>Record: %1</source><translation>记录：%1</translation></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation>%1 失败：%2</translation></message><message><source>%1; retry in %2 s</source><translation>%1；%2 秒后重试</translation></message><message><source>Connecting to the PBX…</source><translation>正在连接交换机…</translation></message><message><source>Done: %1</source><translation>已完成：%1</translation></message><message><source>Newest event %1 s ago</source><translation>最新事件 %1 秒前</translation></message><message><source>No connection to the PBX: %1</source><translation>无法连接交换机：%1</translation></message><message><source>No events yet</source><translation>尚无事件</translation></message><message><source>Open record</source><translation>打开记录</translation></message><message><source>Please confirm</source><translation>请确认</translation></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation>记录文件 (*.sqlite3 *.db);;所有文件 (*)</translation></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation>自 %1 起现场数据非实时——数字可能已过时</translation></message></context></TS>

@@ -224,9 +224,7 @@ class FakeAmiServer:
         """
         self.call(self._go_down())
         assert self._loop is not None
-        self._loop.call_soon_threadsafe(
-            lambda: asyncio.ensure_future(self._come_back(down_s))
-        )
+        self._loop.call_soon_threadsafe(lambda: asyncio.ensure_future(self._come_back(down_s)))
 
     def actions_named(self, name: str) -> list[Message]:
         with self._lock:

@@ -81,7 +81,9 @@ def config(port: int, **kw: Any) -> AmiConfig:
 
 
 @contextmanager
-def running(cfg: AmiConfig, rng: random.Random | None = None) -> Iterator[tuple[AmiClient, Recorder]]:
+def running(
+    cfg: AmiConfig, rng: random.Random | None = None
+) -> Iterator[tuple[AmiClient, Recorder]]:
     rec = Recorder()
     client = AmiClient(
         cfg, on_event=rec.on_event, on_link_state=rec.on_link_state, rng=rng or random.Random(1)

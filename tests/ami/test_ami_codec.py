@@ -71,9 +71,7 @@ def test_byte_at_a_time_equals_whole_chunk(scenario: bytes, whole: list[Item]) -
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_chunking_equals_whole_chunk(
-    scenario: bytes, whole: list[Item], seed: int
-) -> None:
+def test_random_chunking_equals_whole_chunk(scenario: bytes, whole: list[Item], seed: int) -> None:
     rng = random.Random(seed)
     sizes = [rng.choice([1, 2, 3, 5, 7, 64, 333, 4096, 65536]) for _ in range(500)]
     assert parse(scenario, sizes=sizes) == whole

@@ -78,9 +78,7 @@ def check(data: bytes, sizes: list[int]) -> None:
 
 
 chunk_sizes = st.lists(st.integers(min_value=1, max_value=40), min_size=1, max_size=20)
-FUZZ = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.mark.timeout(60)
@@ -109,7 +107,9 @@ def mutated_frames(draw: st.DrawFn) -> bytes:
             break
         pos = draw(st.integers(min_value=0, max_value=len(data) - 1))
         kind = draw(st.sampled_from(["delete", "insert", "replace", "duplicate"]))
-        blob = draw(st.sampled_from([b"\r", b"\n", b"\r\n", b":", b" ", b"\xff", b"\x00", b"X" * 80]))
+        blob = draw(
+            st.sampled_from([b"\r", b"\n", b"\r\n", b":", b" ", b"\xff", b"\x00", b"X" * 80])
+        )
         if kind == "delete":
             del data[pos : pos + draw(st.integers(min_value=1, max_value=20))]
         elif kind == "insert":

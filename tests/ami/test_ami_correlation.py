@@ -167,7 +167,12 @@ def test_async_originate_failure_is_typed() -> None:
     aid, _ = tracker.start(act.Originate.chanspy("PJSIP/1900", "PJSIP/1001-"))
     assert tracker.handle(_resp(aid), None) == (True, None)
     failure = Message(
-        [("Event", "OriginateResponse"), ("ActionID", aid), ("Response", "Failure"), ("Reason", "5")]
+        [
+            ("Event", "OriginateResponse"),
+            ("ActionID", aid),
+            ("Response", "Failure"),
+            ("Reason", "5"),
+        ]
     )
     consumed, outcome = tracker.handle(failure, to_event(failure))
     assert not consumed and outcome is not None

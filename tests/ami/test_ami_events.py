@@ -157,7 +157,9 @@ def test_older_dialects_by_presence() -> None:
     paused = to_event(_msg(("Event", "QueueMemberPaused"), ("Location", "SIP/1"), ("Paused", "1")))
     assert isinstance(paused, ev.QueueMemberPause) and paused.paused is True
     connect = to_event(
-        _msg(("Event", "AgentConnect"), ("Member", "SIP/1001"), ("Holdtime", "7"), ("Ringtime", "3"))
+        _msg(
+            ("Event", "AgentConnect"), ("Member", "SIP/1001"), ("Holdtime", "7"), ("Ringtime", "3")
+        )
     )
     assert isinstance(connect, ev.AgentConnect)
     assert (connect.interface, connect.hold_time_s, connect.ring_time_ms) == ("SIP/1001", 7, 3000)

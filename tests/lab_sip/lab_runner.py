@@ -36,6 +36,8 @@ def main() -> None:
     def on_result(result: OriginateResult) -> None:
         print("RESULT " + json.dumps({"originate": result.__dict__}), flush=True)
 
+    lookup: dict[str, list[tuple[str, str]]] = {}  # what a simulation would report per agent
+
     pbx = LabSipPbx(
         "127.0.0.1",
         0,
@@ -45,6 +47,7 @@ def main() -> None:
         time.time,
         tone_mode=args.tone_mode,
         ring_timeout_s=args.ring_timeout,
+        channel_lookup=lookup.get,
     )
     pbx.start()
     commands: queue.Queue[str | None] = queue.Queue()
@@ -80,7 +83,11 @@ def main() -> None:
                     command["ext"], command["caller"], command["queue"], command["language"]
                 )
                 reply = {"ok": True}
+            elif op == "set_lookup":  # a call the simulation never announced
+                lookup[command["ext"]] = [(k, v) for k, v in command["block"]]
+                reply = {"ok": True}
             elif op == "clear_sim":
+                lookup.pop(command["ext"], None)
                 pbx.clear_simulated_call(command["ext"])
                 reply = {"ok": True}
             elif op == "hangup":

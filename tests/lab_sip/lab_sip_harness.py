@@ -148,7 +148,11 @@ class Lab(LineProcess):
         if tone_mode:
             args.append("--tone-mode")
         super().__init__(args, "lab")
-        self.sip_port = int(self.expect("READY")["sip_port"])
+        try:
+            self.sip_port = int(self.expect("READY")["sip_port"])
+        except BaseException:
+            self.close()
+            raise
 
     @property
     def registrar(self) -> str:
@@ -164,7 +168,11 @@ class Lab(LineProcess):
 class Parties(LineProcess):
     def __init__(self) -> None:
         super().__init__([str(HERE / "sip_party.py")], "parties")
-        self.expect("READY")
+        try:
+            self.expect("READY")
+        except BaseException:
+            self.close()
+            raise
 
     def command(self, timeout: float = 15.0, **command: Any) -> dict[str, Any]:
         self.send(command)

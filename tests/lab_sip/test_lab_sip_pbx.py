@@ -319,6 +319,34 @@ def test_spying_on_a_simulated_call_and_by_originate(
     lab.wait_event(lambda e: e.get("Event") == "Hangup" and e["Channel"] == channel, start=mark)
     assert lab.command(op="spies") == {"spies": []}
 
+    # A simulated call nobody announced (running before the SIP side started) is found
+    # through channel_lookup, with the simulation's own channel identity.
+    block = [
+        ("Channel", "PJSIP/1006-0000002a"),
+        ("ChannelState", "6"),
+        ("ChannelStateDesc", "Up"),
+        ("CallerIDNum", "1006"),
+        ("CallerIDName", "Agent Six"),
+        ("ConnectedLineNum", "13600136000"),
+        ("ConnectedLineName", "<unknown>"),
+        ("Language", "en"),
+        ("AccountCode", ""),
+        ("Context", "agents"),
+        ("Exten", "600"),
+        ("Priority", "1"),
+        ("Uniqueid", "1795337205.42"),
+        ("Linkedid", "1795337204.41"),
+    ]
+    mark = len(lab.event_list())
+    lab.command(op="set_lookup", ext="1006", block=block)
+    parties.must(op="call", name="sup", to="*2211006")
+    spy = lab.wait_event(lambda e: e.get("Event") == "ChanSpyStart", start=mark)
+    assert [(k[5:], v) for k, v in spy.items() if k.startswith("Spyee")] == block
+    levels = heard(parties, tmp_path, "lookup-listen")
+    assert all(tones.check(v, expected=True) for v in levels.values()), levels
+    lab.command(op="clear_sim", ext="1006")
+    parties.must(op="wait_gone", name="sup")
+
     lab.command(op="originate", spyer="1002", spyee="1005", options="q")  # not registered
     failed = lab.wait_result()
     assert (failed["success"], failed["reason"]) == (False, 0)

@@ -10,6 +10,8 @@ import pytest
 from cti.lab.sip_model import parse_caller_id
 from cti.lab.sip_pbx import LabSipError, LabSipPbx, OriginateError
 
+pytestmark = pytest.mark.sip
+
 
 def test_a_busy_port_is_a_clear_error_and_starts_nothing() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pytest
 
@@ -37,12 +37,6 @@ class Peer:
                 if key in obj:
                     return obj
         raise AssertionError(f"spy peer ended before sending {key!r}")
-
-
-def json_lines(stream: IO[str]) -> Iterator[dict[str, Any]]:
-    for line in stream:
-        if line.startswith("{"):
-            yield json.loads(line)
 
 
 def _start_peer() -> Peer:
