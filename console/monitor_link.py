@@ -131,6 +131,7 @@ class MonitorLink(QObject):
     def _poll(self) -> None:
         try:
             self.phone.poll(0)
+            self.phone.drain_events()  # listeners already saw them; keep the queue empty
         except Exception:
             log.exception("SIP poll failed")
 

@@ -1,9 +1,15 @@
 """PDF export of a record through Qt (QTextDocument laid out on a QPdfWriter), no extra library.
 
 Chinese text: Qt embeds the glyphs of whatever font renders each character. The document's
-default family is the first CJK-capable family found (Noto Sans CJK, Source Han, Microsoft
-YaHei, SimSun, PingFang ...); characters it lacks still fall back through the platform's font
-database. Without a display the offscreen platform is used (set before Qt is imported).
+families are a Latin one, then the first CJK-capable family found (Noto Sans CJK, Source Han,
+Microsoft YaHei, SimSun, PingFang ...); characters they lack still fall back through the
+platform's font database. Without a display the offscreen platform is used.
+
+Text layer: Qt's ToUnicode maps give each glyph the lowest code point the font maps to it.
+CJK fonts share glyphs between radicals (U+2E80-U+2FDF, e.g. U+2F54 KANGXI RADICAL WATER) and
+the ideographs (U+6C34 水), so "服务水平" would copy out of the PDF as "服务⽔平". After writing,
+such entries are rewritten to the ideograph of the document that has the same glyph (same
+byte length, so the PDF's offsets stay valid).
 Imported only by the PDF path of `audit export`, so the CLI's other paths never load Qt.
 """
 
@@ -11,8 +17,9 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from db.export import Table, table_rows_text
@@ -82,6 +89,7 @@ def write_pdf(
         QPageLayout,
         QPageSize,
         QPdfWriter,
+        QRawFont,
         QTextDocument,
     )
 
@@ -112,4 +120,49 @@ def write_pdf(
     doc.setHtml(_html(title, info, tables))
     doc.print_(writer)
     del writer  # the file is finished when the writer is destroyed
+    cjk = [f for f in chosen if f in CJK_FAMILIES]
+    if cjk:
+        raw = QRawFont.fromFont(QFont(cjk[0]))
+        used = {c for c in doc.toPlainText() if ord(c) >= 0x3400}
+
+        def glyph(text: str) -> list[int]:
+            return list(raw.glyphIndexesForString(text))
+
+        _fix_radicals(out, used, glyph)
     del app
+
+
+_RADICALS = range(0x2E80, 0x2FE0)
+_CMAP = re.compile(rb"begin(bfrange|bfchar)(.*?)end(bfrange|bfchar)", re.S)
+_HEX4 = re.compile(rb"<([0-9A-Fa-f]{4})>")
+
+
+def _fix_radicals(pdf: Path, used: set[str], glyph: Callable[[str], list[int]]) -> None:
+    """Rewrite radical code points in ToUnicode maps to the document's ideographs."""
+    data = pdf.read_bytes()
+    by_glyph: dict[tuple[int, ...], str] = {}
+    for char in sorted(used):
+        by_glyph.setdefault(tuple(glyph(char)), char)
+    replacements: dict[bytes, bytes] = {}
+
+    def target(code: bytes) -> bytes | None:
+        point = int(code, 16)
+        if point not in _RADICALS:
+            return None
+        if code not in replacements:
+            ideograph = by_glyph.get(tuple(glyph(chr(point))))
+            if ideograph is None or ord(ideograph) > 0xFFFF:
+                return None
+            replacements[code] = b"%04X" % ord(ideograph)
+        return replacements[code]
+
+    def fix_section(match: re.Match[bytes]) -> bytes:
+        def fix(code: re.Match[bytes]) -> bytes:
+            new = target(code.group(1))
+            return b"<" + new + b">" if new is not None else code.group(0)
+
+        return _HEX4.sub(fix, match.group(0))
+
+    patched = _CMAP.sub(fix_section, data)
+    if patched != data:
+        pdf.write_bytes(patched)

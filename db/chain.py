@@ -273,13 +273,22 @@ class _Verifier:
     def _diagnose(
         self, row: Row, h_prev: bytes, behind: list[Row], ahead: list[Row]
     ) -> tuple[str, str]:
+        """Why `row` fails (hypotheses tested in order; see the module docstring)."""
         p = row[0]
         stored = _stored_hash(row)
         nxt = ahead[0] if ahead else None
+        n_hash = _stored_hash(nxt) if nxt is not None else b""
+        if nxt is not None and chain_hash(stored, self.canon(nxt)) == n_hash:
+            return "edited", "was edited: its content no longer matches its hash"
+        candidates = [h_prev] + [_stored_hash(r) for r in behind] + [_stored_hash(r) for r in ahead]
+        for q in range(max(1, p - WINDOW), p + WINDOW + 1):
+            if q == p:
+                continue
+            canon_q = self.canon(row, q)
+            for x in candidates:
+                if chain_hash(x, canon_q) == stored:
+                    return "reordered", f"is out of order: it was written as row #{q}"
         if nxt is not None:
-            n_hash = _stored_hash(nxt)
-            if chain_hash(stored, self.canon(nxt)) == n_hash:
-                return "edited", "was edited: its content no longer matches its hash"
             if chain_hash(h_prev, self.canon(nxt, p)) == n_hash:
                 return "inserted", "was inserted (the rows after it were renumbered)"
             for d in range(1, WINDOW + 1):
@@ -296,14 +305,6 @@ class _Verifier:
                             f"was written as #{p + shift}: {-shift} row(s) were inserted "
                             "before it and the later rows renumbered",
                         )
-        candidates = [h_prev] + [_stored_hash(r) for r in behind] + [_stored_hash(r) for r in ahead]
-        for q in range(max(1, p - WINDOW), p + WINDOW + 1):
-            if q == p:
-                continue
-            canon_q = self.canon(row, q)
-            for x in candidates:
-                if chain_hash(x, canon_q) == stored:
-                    return "reordered", f"is out of order: it was written as row #{q}"
         return (
             "edited",
             "was edited: neither its content nor its hash fits the chain "

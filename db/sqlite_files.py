@@ -142,9 +142,14 @@ def open_for_writing(path: Path, busy_timeout_s: float) -> tuple[pw.SqliteDataba
         if meta is None:
             meta = create_schema(database)
         else:
-            # Prove we can write (read-only medium, another writer's lock) before going on.
+            # Prove we can write (read-only medium, another writer's lock) before going on:
+            # SQLite opens an unwritable file read-only without saying so. The update writes
+            # the same value and is rolled back, so the file does not change.
             run_sql(database, "BEGIN IMMEDIATE")
-            run_sql(database, "COMMIT")
+            try:
+                run_sql(database, 'UPDATE "chain_head" SET "last_seq" = "last_seq"')
+            finally:
+                run_sql(database, "ROLLBACK")
     except RecordError:
         database.close()
         raise

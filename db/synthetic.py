@@ -60,6 +60,15 @@ class _Agent:
     lunch: tuple[float, float]
     busy_until: float = 0.0
 
+    def status(self, device: str, t: float) -> dict[str, str]:
+        """Device status plus the pause state Asterisk reports with it at time t."""
+        paused = self.lunch[0] <= t < self.lunch[1]
+        return {
+            "Status": device,
+            "Paused": "1" if paused else "0",
+            "PausedReason": "午餐" if paused else "",
+        }
+
 
 def _name(rng: random.Random) -> str:
     return (
@@ -203,9 +212,7 @@ class _DayBuilder:
             "Linkedid": uid,
         }
         self.ev(best_free, "AgentCalled", {**base, "DestChannel": f"{a.interface}-{k:08x}"})
-        self.ev(
-            best_free, "QueueMemberStatus", {**base, "Status": "6", "Paused": "0", "InCall": "0"}
-        )
+        self.ev(best_free, "QueueMemberStatus", {**base, **a.status("6", best_free), "InCall": "0"})
         self.ev(
             answer,
             "QueueCallerLeave",
@@ -213,7 +220,7 @@ class _DayBuilder:
         )
         wait = str(int(answer - t))
         self.ev(answer, "AgentConnect", {**base, "HoldTime": wait, "RingTime": str(int(ring))})
-        self.ev(answer, "QueueMemberStatus", {**base, "Status": "2", "Paused": "0", "InCall": "1"})
+        self.ev(answer, "QueueMemberStatus", {**base, **a.status("2", answer), "InCall": "1"})
         if rng.random() < 0.2:
             h0 = answer + talk * 0.4
             channel = {"Channel": f"{a.interface}-{k:08x}", "Uniqueid": uid, "Linkedid": uid}
@@ -224,7 +231,7 @@ class _DayBuilder:
             "AgentComplete",
             {**base, "HoldTime": wait, "TalkTime": str(int(talk)), "Reason": "caller"},
         )
-        self.ev(end, "QueueMemberStatus", {**base, "Status": "1", "Paused": "0", "InCall": "0"})
+        self.ev(end, "QueueMemberStatus", {**base, **a.status("1", end), "InCall": "0"})
 
     def supervisor_rows(self) -> None:
         rng = self.rng

@@ -511,11 +511,13 @@ def plan_retention_chunk(
     if lowest is None:
         return None
     param = database.param
-    # Prefer cutting at a floor snapshot so replay works from the first kept row.
+    # Prefer cutting right after the rows a floor snapshot covers, so replay works from the
+    # first kept row: the newest snapshot whose last covered journal row is old enough.
     row = run_sql(
         database,
-        f'SELECT "through_seq" FROM "floor_snapshot" WHERE "ts_us" <= {param} '
-        f'ORDER BY "ts_us" DESC, "seq" DESC LIMIT 1',
+        'SELECT s."through_seq" FROM "floor_snapshot" s JOIN "journal" j '
+        f'ON j."seq" = s."through_seq" WHERE j."ts_us" < {param} '
+        'ORDER BY s."seq" DESC LIMIT 1',
         (cutoff_us,),
     ).fetchone()
     target = int(row[0]) + 1 if row is not None else None

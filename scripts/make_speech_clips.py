@@ -52,7 +52,8 @@ LINES: dict[tuple[str, str], list[str]] = {
     ],
     ("agent", "zh"): [
         # 您好，很高兴为您服务，请问有什么可以帮您？
-        "nin2 hao3, hen3 gao1 xing4 wei4 nin2 fu2 wu4, qing3 wen4 you3 shen2 me5 ke3 yi3 bang1 nin2?",
+        "nin2 hao3, hen3 gao1 xing4 wei4 nin2 fu2 wu4, "
+        "qing3 wen4 you3 shen2 me5 ke3 yi3 bang1 nin2?",
         # 请您稍等，我帮您查一下。
         "qing3 nin2 shao1 deng3, wo3 bang1 nin2 cha2 yi2 xia4.",
         # 您的问题我们已经记录，维修人员会尽快联系您。

@@ -157,6 +157,18 @@ class AmiCodec:
                 return None
         return ready.popleft()
 
+    def drain(self) -> list[Message | Banner | ProtocolError]:
+        """Every complete item at once (the same items next_message() would return)."""
+        out: list[Message | Banner | ProtocolError] = []
+        ready = self._ready
+        while True:
+            if not ready:
+                self._parse()
+                if not ready:
+                    return out
+            out.extend(ready)
+            ready.clear()
+
     @property
     def buffered_bytes(self) -> int:
         """Bytes held for incomplete input (bounded by the limits)."""
@@ -308,7 +320,8 @@ class AmiCodec:
                 continue
             if state == _S_BANNER:
                 self._banner(line)
-            elif state == _S_BODY:
+                break  # the frames after the banner may suit the fast path
+            if state == _S_BODY:
                 self._body_line(line)
             else:
                 self._frame_line(line)

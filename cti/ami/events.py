@@ -80,6 +80,7 @@ __all__ = [
     "Shutdown",
     "Unhold",
     "to_event",
+    "typed_event",
 ]
 
 # Asterisk device states: QueueMember* `Status` numbers and DeviceStateChange `State` names.
@@ -102,6 +103,8 @@ _FALSE: Final = frozenset({"0", "false", "no", "off", "n", "f"})
 def _int(value: str | None) -> int | None:
     if not value:
         return None
+    if value.isdecimal():
+        return int(value)
     try:
         return int(value)
     except ValueError:
@@ -219,25 +222,39 @@ _CHANNEL_KEYS: Final[dict[str, tuple[str, ...]]] = {
 
 
 def _channel(g: Callable[[str], str | None], prefix: str = "") -> ChannelInfo | None:
-    k = _CHANNEL_KEYS[prefix]
-    name = g(k[0])
+    (
+        name,
+        state,
+        state_desc,
+        cid_num,
+        cid_name,
+        cl_num,
+        cl_name,
+        language,
+        account_code,
+        context,
+        exten,
+        priority,
+        uniqueid,
+        linkedid,
+    ) = map(g, _CHANNEL_KEYS[prefix])
     if name is None:
         return None
     return ChannelInfo(
         name=name,
-        state=_int(g(k[1])),
-        state_desc=g(k[2]) or "",
-        caller_id_num=_cid(g(k[3])),
-        caller_id_name=_cid(g(k[4])),
-        connected_line_num=_cid(g(k[5])),
-        connected_line_name=_cid(g(k[6])),
-        language=g(k[7]) or "",
-        account_code=g(k[8]) or "",
-        context=g(k[9]) or "",
-        exten=g(k[10]) or "",
-        priority=_int(g(k[11])),
-        uniqueid=g(k[12]) or g(prefix + "UniqueID") or "",
-        linkedid=g(k[13]) or "",
+        state=_int(state),
+        state_desc=state_desc or "",
+        caller_id_num="" if cid_num is None or cid_num == "<unknown>" else cid_num,
+        caller_id_name="" if cid_name is None or cid_name == "<unknown>" else cid_name,
+        connected_line_num="" if cl_num is None or cl_num == "<unknown>" else cl_num,
+        connected_line_name="" if cl_name is None or cl_name == "<unknown>" else cl_name,
+        language=language or "",
+        account_code=account_code or "",
+        context=context or "",
+        exten=exten or "",
+        priority=_int(priority),
+        uniqueid=uniqueid or g(prefix + "UniqueID") or "",
+        linkedid=linkedid or "",
     )
 
 
@@ -841,27 +858,74 @@ _Get = Callable[[str], str | None]
 _Factory = Callable[[Message, _Get, float], AmiEvent]
 
 
+_MEMBER_KEYS: Final = (
+    "Queue",
+    "Interface",
+    "Location",
+    "MemberName",
+    "Name",
+    "StateInterface",
+    "Membership",
+    "Penalty",
+    "CallsTaken",
+    "LastCall",
+    "LastPause",
+    "LoginTime",
+    "InCall",
+    "Status",
+    "Paused",
+    "PausedReason",
+    "Ringinuse",
+    "Wrapuptime",
+)
+
+
 def _member(cls: type[QueueMemberEvent]) -> _Factory:
     def build(m: Message, g: _Get, ts: float) -> AmiEvent:
+        # One C-level pass over the keys (this is the most frequent typed event).
+        (
+            queue,
+            interface,
+            location,
+            member_name,
+            name,
+            state_interface,
+            membership,
+            penalty,
+            calls_taken,
+            last_call,
+            last_pause,
+            login_time,
+            in_call,
+            status,
+            paused,
+            paused_reason,
+            ring_in_use,
+            wrapup,
+        ) = map(g, _MEMBER_KEYS)
+        if ring_in_use is None:
+            ring_in_use = g("RingInUse")
+        if wrapup is None:
+            wrapup = g("WrapupTime")
         return cls(
             message=m,
             received_at=ts,
-            queue=g("Queue") or "",
-            interface=_first(g, "Interface", "Location", "Member") or "",
-            member_name=_first(g, "MemberName", "Name") or "",
-            state_interface=g("StateInterface") or "",
-            membership=g("Membership") or "",
-            penalty=_int(g("Penalty")),
-            calls_taken=_int(g("CallsTaken")),
-            last_call=_int(g("LastCall")),
-            last_pause=_int(g("LastPause")),
-            login_time=_int(g("LoginTime")),
-            in_call=_bool(g("InCall")),
-            status=_int(g("Status")),
-            paused=_bool(g("Paused")),
-            paused_reason=g("PausedReason") or g("Reason") or "",
-            ring_in_use=_bool(_first(g, "Ringinuse", "RingInUse")),
-            wrapup_time_s=_int(_first(g, "Wrapuptime", "WrapupTime")),
+            queue=queue or "",
+            interface=interface or location or g("Member") or "",
+            member_name=member_name or name or "",
+            state_interface=state_interface or "",
+            membership=membership or "",
+            penalty=_int(penalty),
+            calls_taken=_int(calls_taken),
+            last_call=_int(last_call),
+            last_pause=_int(last_pause),
+            login_time=_int(login_time),
+            in_call=_bool(in_call),
+            status=_int(status),
+            paused=_bool(paused),
+            paused_reason=paused_reason or g("Reason") or "",
+            ring_in_use=_bool(ring_in_use),
+            wrapup_time_s=_int(wrapup),
         )
 
     return build
@@ -1292,6 +1356,23 @@ _FACTORIES: Final[dict[str, _Factory]] = {
 }
 
 TYPED_EVENT_NAMES: Final[frozenset[str]] = frozenset(_FACTORIES)
+
+
+def typed_event(message: Message, received_at: float = 0.0) -> AmiEvent | None:
+    """The typed event for an event frame the console has a class for, else None.
+
+    The fast path for consumers that ignore untyped events (the store): frames of other
+    events are never split into headers.
+    """
+    name = message.event_name
+    if name is None:
+        return None
+    factory = _FACTORIES.get(name)
+    if factory is None:
+        return None
+    if message.raw.startswith("Event: "):
+        return factory(message, message.exact_map().get, received_at)
+    return factory(message, message.get, received_at)
 
 
 def to_event(message: Message, received_at: float = 0.0) -> AmiEvent:

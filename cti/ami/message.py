@@ -71,9 +71,11 @@ def _exact_dict(raw: str) -> dict[str, str] | None:
     """Name -> first value straight from the text, or None if some line is unusual."""
     pairs = [line.split(": ", 1) for line in raw.split("\r\n")]
     try:
-        d: dict[str, str] = dict(reversed(pairs))
+        d: dict[str, str] = dict(pairs)
     except ValueError:  # a line without ": "
         return None
+    if len(d) != len(pairs):  # repeated headers: the first occurrence must win
+        d = dict(reversed(pairs))
     if ":" in "".join(d):
         return None
     return d

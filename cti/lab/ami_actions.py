@@ -8,7 +8,9 @@ Rules and trade-offs:
 - Handlers get the request `Message` and the `LabPbx`, return the frames to send in order.
   Simulation events an action causes go to the PBX outbox and are sent after the response.
 - Session-level actions (Login, Logoff, Challenge, Events) live in `ami_session.py`.
-- Not supported (answered as unknown commands, like an Asterisk without the module): Redirect,
+- Redirect moves a waiting simulated caller to another queue (its wording is manager.c's;
+  the capture has no Redirect). Redirecting anything else fails ("Redirect failed").
+- Not supported (answered as unknown commands, like an Asterisk without the module):
   Filter, ListCommands, Getvar/Setvar, Monitor, Park and the PJSIP* lists.
 """
 
@@ -20,11 +22,11 @@ from collections.abc import Callable
 
 from cti.ami.message import Message
 from cti.lab import ami_templates as tpl
-from cti.lab.pbx import LabPbx
+from cti.lab.pbx import Deferred, LabPbx
 from cti.lab.sim_model import DEVICE_NOT_INUSE, DEVICE_UNAVAILABLE
 
 Headers = list[tuple[str, str]]
-Handler = Callable[[LabPbx, Message], list[Headers]]
+Handler = Callable[[LabPbx, Message], "list[Headers] | Deferred[list[Headers]]"]
 
 ASTERISK_VERSION = "22.10.1"
 AMI_VERSION = "11.0.0"
@@ -327,12 +329,37 @@ def hangup(pbx: LabPbx, m: Message) -> list[Headers]:
     return [error(m.action_id, "No such channel")]
 
 
-def originate(pbx: LabPbx, m: Message) -> list[Headers]:
+def redirect(pbx: LabPbx, m: Message) -> list[Headers]:
+    """Redirect (manager.c action_redirect). The lab models moving a waiting caller to
+    another queue's number; a redirect it cannot model fails rather than pretending."""
+    name = m.get("Channel") or ""
+    aid = m.action_id
+    if not name:
+        return [error(aid, "Channel not specified")]
+    for header in ("Context", "Exten", "Priority"):
+        if not m.get(header):
+            return [error(aid, f"{header} not specified")]
+    if not (m.get("Priority") or "").strip().isdigit():
+        return [error(aid, "Invalid priority")]
+    if pbx.channel(name) is None:
+        return [error(aid, f"Channel does not exist: {name}")]
+    ok = pbx.sim.redirect(name, (m.get("Exten") or "").strip())
+    pbx.take_sim_events()
+    return [success(aid, "Redirect successful") if ok else error(aid, "Redirect failed")]
+
+
+def originate(pbx: LabPbx, m: Message) -> list[Headers] | Deferred[list[Headers]]:
     fields: dict[str, str] = {}
     for k, v in m.headers:
         fields.setdefault(k.lower(), v)
-    ok, message = pbx.originate(fields, m.action_id)
-    return [(success if ok else error)(m.action_id, message)]
+    aid = m.action_id
+    outcome = pbx.originate(fields, aid)
+    if isinstance(outcome, Deferred):
+        frames: Deferred[list[Headers]] = Deferred()
+        outcome.then(lambda r: frames.resolve([(success if r[0] else error)(aid, r[1])]))
+        return frames
+    ok, message = outcome
+    return [(success if ok else error)(aid, message)]
 
 
 ACTIONS: dict[str, Handler] = {
@@ -349,4 +376,5 @@ ACTIONS: dict[str, Handler] = {
     "status": status,
     "hangup": hangup,
     "originate": originate,
+    "redirect": redirect,
 }

@@ -149,6 +149,7 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.session: AmiSession = server.new_session("", "")
         self._timers: list[asyncio.TimerHandle] = []
+        self._waiting = False  # a deferred answer is outstanding
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -173,9 +174,14 @@ class _Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.session.closing:
             return
+        self.codec.receive_data(data)
+        if not self._waiting:
+            self._process()
+
+    def _process(self) -> None:
+        """Answer every complete request buffered so far (stops at a deferred answer)."""
         server = self.server
         server.pump()
-        self.codec.receive_data(data)
         encode = self.codec.send
         while not self.session.closing:
             item = self.codec.next_message()
@@ -186,6 +192,13 @@ class _Connection(asyncio.Protocol):
             reply = self.session.handle(item)
             if reply is None:
                 continue
+            if reply.pending is not None:
+                # Like Asterisk, a synchronous Originate holds the session until it is done.
+                self._waiting = True
+                if self.transport is not None:
+                    self.transport.pause_reading()
+                reply.pending.then(self._deferred_done)
+                break
             if reply.delay_s > 0:
                 loop = asyncio.get_running_loop()
                 self._timers.append(loop.call_later(reply.delay_s, self._send_reply, reply))
@@ -196,6 +209,15 @@ class _Connection(asyncio.Protocol):
                 break
             server.flush()
         server.flush()
+
+    def _deferred_done(self, frames: list[Headers]) -> None:
+        self._waiting = False
+        if self.transport is None or self.transport.is_closing():
+            return
+        self.write(b"".join(self.codec.send(f) for f in frames))
+        self.server.flush()
+        self.transport.resume_reading()
+        self._process()
 
     def _send_reply(self, reply: Reply) -> None:
         if self.transport is None or self.transport.is_closing():

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from cti.ami.codec import ProtocolError
 from cti.ami.message import Message
 from cti.lab.ami_actions import ACTIONS, error, response
-from cti.lab.pbx import LabPbx
+from cti.lab.pbx import Deferred, LabPbx
 
 Headers = list[tuple[str, str]]
 
@@ -67,6 +67,8 @@ class Reply:
     frames: tuple[Headers, ...]
     delay_s: float = 0.0  # wait this long before sending (failed login)
     close: bool = False  # close the connection after sending
+    # The frames come later (synchronous Originate): the session reads nothing meanwhile.
+    pending: Deferred[list[Headers]] | None = None
 
 
 def parse_event_mask(value: str) -> frozenset[str]:
@@ -164,7 +166,10 @@ class AmiSession:
                     ),
                 )
             )
-        return Reply(tuple(handler(self._pbx, item)))
+        result = handler(self._pbx, item)
+        if isinstance(result, Deferred):
+            return Reply((), pending=result)
+        return Reply(tuple(result))
 
     def _challenge_reply(self, m: Message) -> Reply:
         if (m.get("AuthType") or "").lower() != "md5":

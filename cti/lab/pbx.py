@@ -21,7 +21,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from cti.lab.clock import ScaledClock
 from cti.lab.sim_model import Chan
@@ -34,6 +34,36 @@ Headers = list[tuple[str, str]]
 # Feature codes of the fixtures' dialplan: *221<ext> listen, *222 whisper, *223 barge.
 _FEATURE_DATA = {"*221": "qEd", "*222": "qEwd", "*223": "qEBd"}
 _CALLERID_RE = re.compile(r'^\s*"?([^"<]*?)"?\s*<([^>]*)>\s*$')
+
+
+T = TypeVar("T")
+
+
+class Deferred(Generic[T]):
+    """A value that arrives later on the same thread (a synchronous Originate's outcome)."""
+
+    def __init__(self) -> None:
+        self._callbacks: list[Callable[[T], None]] = []
+        self._value: tuple[T] | None = None
+
+    @property
+    def done(self) -> bool:
+        return self._value is not None
+
+    def resolve(self, value: T) -> None:
+        if self._value is not None:
+            return
+        self._value = (value,)
+        callbacks, self._callbacks = self._callbacks, []
+        for cb in callbacks:
+            cb(value)
+
+    def then(self, cb: Callable[[T], None]) -> None:
+        """Call cb with the value when it arrives (at once if it already has)."""
+        if self._value is not None:
+            cb(self._value[0])
+        else:
+            self._callbacks.append(cb)
 
 
 class SipSide(Protocol):
@@ -191,11 +221,15 @@ class LabPbx:
             update_chan(self.sip_channels[chan_name], fields)
 
     # -- originate -----------------------------------------------------------------------
-    def originate(self, fields: dict[str, str], action_id: str | None) -> tuple[bool, str]:
+    def originate(
+        self, fields: dict[str, str], action_id: str | None
+    ) -> tuple[bool, str] | Deferred[tuple[bool, str]]:
         """AMI Originate (`fields` keyed by lower-case header name).
 
-        Returns (ok, message) for the immediate Response; an async request gets its
-        OriginateResponse later, when the SIP side reports the outcome.
+        Returns (ok, message) for the Response. An async request gets its OriginateResponse
+        later, when the SIP side reports the outcome; a synchronous one handed to the SIP
+        side returns a Deferred that resolves then (Asterisk, too, answers a synchronous
+        Originate only once the call was answered or failed).
         """
         channel = fields.get("channel", "")
         if not channel:
@@ -216,9 +250,15 @@ class LabPbx:
         ):
             target, _, options = data.partition(",")
             spyee = target.split("/", 1)[-1].rstrip("-")
+            deferred: Deferred[tuple[bool, str]] = Deferred()
 
             def on_result(result: Any) -> None:
-                if is_async:
+                if not is_async:
+                    ok = bool(result.success)
+                    deferred.resolve(
+                        (ok, "Originate successfully queued" if ok else "Originate failed")
+                    )
+                else:
                     self._originate_response(
                         request,
                         ok=bool(result.success),
@@ -250,6 +290,8 @@ class LabPbx:
         chan = self.sip_channels.get(created)
         if chan is not None:
             chan.application, chan.app_data = application, data
+        if not is_async:
+            return deferred
         return True, "Originate successfully queued"
 
     def _originate_response(

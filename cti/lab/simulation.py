@@ -309,6 +309,36 @@ class HotlineSimulation:
                     return True
         return False
 
+    def redirect(self, channel: str, exten: str) -> bool:
+        """AMI Redirect of a waiting caller to another queue's number (a transfer between
+        skill groups). Like app_queue, leaving by redirect counts as an abandon of the first
+        queue; the caller then joins the second. Other redirects are not modelled (False)."""
+        caller = self._callers_by_chan.get(channel)
+        target = self._queue_by_number.get(exten)
+        waiting = (CallerState.WAITING, CallerState.RINGING, CallerState.RETRY)
+        if caller is None or target is None or caller.state not in waiting:
+            return False
+        q = caller.queue
+        freed = self._cancel_all_attempts(caller)
+        position = q.waiting.index(caller) + 1
+        hold = int(self.now) - int(caller.joined)
+        chan = caller.chan
+        self._emit(
+            self.T.queue_caller_abandon(chan, q.name, position, caller.original_position, hold)
+        )
+        self._leave_queue(caller)
+        self._emit(self.T.queue_caller("QueueCallerLeave", chan, q.name, position, len(q.waiting)))
+        q.abandoned += 1
+        if hold <= q.spec.service_level_s:
+            q.abandoned_in_sl += 1
+        self.offered -= 1  # the same call, offered again below
+        chan.context, chan.exten = target.spec.context, target.spec.number
+        self._join_queue(chan, target)
+        for agent in freed:
+            self._agent_free(agent)
+        self._dispatch(q)
+        return True
+
     def external_status_changed(self, interface: str) -> None:
         """Re-read an external member's device state (e.g. a SIP phone registered)."""
         agent = self.agents.get(interface)
@@ -556,6 +586,10 @@ class HotlineSimulation:
         chan.state = 6
         chan.priority = 2
         self._emit(self.T.newstate(chan))
+        self._join_queue(chan, q)
+
+    def _join_queue(self, chan: Chan, q: QueueRt) -> None:
+        spec = q.spec
         chan.priority = 4
         chan.application = "Queue"
         chan.app_data = f"{spec.name},r,,,{int(spec.max_wait_s)}"

@@ -158,7 +158,9 @@ class MonitorProfile:
         dtmf_method: RFC 4733 telephone-events (default) or SIP INFO.
         dtmf_duration_ms: length of an RFC 4733 digit (80 ms = Asterisk's minimum).
         connect_timeout_s: how long a start may stay in CONNECTING.
-        media_timeout_s: no RTP for this long during a session = the PBX is gone.
+        media_timeout_s: no RTP for this long during a session = the PBX is gone (phones
+            and Asterisk send RTP continuously, silence included; a PBX or phone with
+            silence suppression may pause it, hence not shorter).
     """
 
     method: SpyMethod = SpyMethod.FEATURE_CODE
@@ -181,7 +183,7 @@ class MonitorProfile:
     dtmf_method: DtmfMethod = DtmfMethod.RFC4733
     dtmf_duration_ms: int = 80
     connect_timeout_s: float = 10.0
-    media_timeout_s: float = 5.0
+    media_timeout_s: float = 15.0
 
     def dial_string(self, mode: MonitorMode, agent_ext: str) -> str:
         return f"{self.feature_codes[mode]}{agent_ext}"

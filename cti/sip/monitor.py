@@ -355,7 +355,7 @@ class MonitorSession:
                 return
         if self.state is MonitorState.CONNECTING:
             if now - self._requested_ts > self.profile.connect_timeout_s:
-                self._end(f"no spy call within {self.profile.connect_timeout_s:.0f} s")
+                self._end(f"no spy call within {self.profile.connect_timeout_s:g} s")
                 if self.call is not None:
                     self._phone.hangup(self.call)
             return
@@ -368,7 +368,7 @@ class MonitorSession:
             self._last_rx_ts = now
         elif now - self._last_rx_ts > self.profile.media_timeout_s:
             call = self.call
-            self._end(f"no audio from the PBX for {self.profile.media_timeout_s:.0f} s (PBX gone?)")
+            self._end(f"no audio from the PBX for {self.profile.media_timeout_s:g} s (PBX gone?)")
             self._phone.hangup(call)
 
     # ---- helpers ------------------------------------------------------------------------

@@ -361,7 +361,8 @@ class MonitoringCheck:
             windows[str(mode)] = self._window(phone, max(self._clock(), heard) + SETTLE_S)
         session.set_mode(MonitorMode.LISTEN)
         windows["listen-again"] = self._window(phone, self._clock() + 2 * SETTLE_S)
-        mos = (session.quality() or _NO_QUALITY).mos
+        quality = session.quality()
+        mos = quality.mos if quality is not None else 0.0
         session.stop()
         self._wait(phone, lambda: not session.busy, "the spy call to end")
         session.close()
@@ -438,14 +439,6 @@ class MonitoringCheck:
             if self._clock() > deadline:
                 extra = f" ({detail()})" if detail is not None else ""
                 raise CheckFailedError(f"timed out waiting for {what}{extra}")
-
-
-@dataclass(frozen=True)
-class _NoQuality:
-    mos: float = 0.0
-
-
-_NO_QUALITY = _NoQuality()
 
 
 def lab_target(

@@ -28,6 +28,7 @@ Rules (each learnt the hard way with this pjsua2 wheel, see DESIGN.md "Facts"):
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import itertools
 import logging
@@ -58,6 +59,8 @@ from cti.sip.media_port import FramePort, FrameSink, FrameSource
 from cti.sip.quality import CallQuality, estimate_quality
 
 log = logging.getLogger(__name__)
+pjlog = logging.getLogger("cti.sip.pjsip")
+_PJ_LEVELS = {0: logging.CRITICAL, 1: logging.ERROR, 2: logging.WARNING, 3: logging.INFO}
 
 Clock = Callable[[], float]
 Listener = Callable[[SipEvent], None]
@@ -116,6 +119,15 @@ class RegistrationStatus:
     reason: str
     failure: RegFailure
     message: str
+
+
+class _PjLog(pj.LogWriter):  # type: ignore[misc]
+    """pj's log lines into Python logging (any thread; never raises)."""
+
+    def write(self, entry: pj.LogEntry) -> None:
+        with contextlib.suppress(Exception):  # logging must never break pj
+            level = _PJ_LEVELS.get(int(entry.level), logging.DEBUG)
+            pjlog.log(level, "%s", str(entry.msg).rstrip())
 
 
 class _Account(pj.Account):  # type: ignore[misc]
@@ -246,6 +258,7 @@ class SipPhone:
         self._user_agent = user_agent
         self._fast_destroy = fast_destroy
         self._ep: pj.Endpoint | None = None
+        self._log_writer = _PjLog()  # must outlive libDestroy: pj logs until the end
         self._transports: dict[Transport, int] = {}
         self._accounts: dict[str, _Account] = {}
         self._reg: dict[str, RegistrationStatus] = {}
@@ -285,6 +298,8 @@ class SipPhone:
             cfg.uaConfig.userAgent = self._user_agent
             cfg.logConfig.level = self._log_level
             cfg.logConfig.consoleLevel = self._log_level
+            cfg.logConfig.decor = 0  # logging adds its own time and level
+            cfg.logConfig.writer = self._log_writer
             cfg.medConfig.hasIoqueue = True
             # Keep RTP flowing while we are silent (listen mode): with VAD the PBX's jitter
             # buffer for our stream runs dry and must re-prime when whisper starts.
@@ -449,18 +464,22 @@ class SipPhone:
         acfg.mediaConfig.transportConfig.portRange = 0 if self._rtp_port == 0 else 1000
         acfg.mediaConfig.transportConfig.boundAddress = self._bind_host
         account = _Account(self, key, config)
+        # Known before create(): the first REGISTER's outcome may be reported inside it.
+        self._accounts[key] = account
+        self._tracked.add(account)
+        self._reg[key] = RegistrationStatus(RegState.UNREGISTERED, 0, "", RegFailure.NONE, "")
+        if config.register:
+            self._reg_since[key] = self.clock()
+            self._set_reg(key, RegState.REGISTERING, 0, "registering", RegFailure.NONE, 0)
         try:
             account.create(acfg)
         except pj.Error as exc:
+            del self._accounts[key]
+            self._reg.pop(key, None)
+            self._reg_since.pop(key, None)
             raise SipError(
                 f"could not create SIP account {config.user}: {_pj_message(exc)}"
             ) from exc
-        self._accounts[key] = account
-        self._tracked.add(account)
-        state = RegState.REGISTERING if config.register else RegState.UNREGISTERED
-        self._reg[key] = RegistrationStatus(state, 0, "", RegFailure.NONE, "")
-        if config.register:
-            self._reg_since[key] = self.clock()
         return key
 
     def remove_account(self, key: str) -> None:

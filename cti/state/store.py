@@ -18,6 +18,8 @@ Rules and trade-offs:
   settles the time spent so far (`_settle`), mutates, then re-derives (`_rederive`).
 - Interval attribution: see `metrics` (a call counts in the interval in which it left the
   queue).
+- Reading a queue view settles its members' running segments up to the clock (exactly what
+  their next event would do), so occupancy includes the time since their last event.
 - List items that arrive outside a snapshot (QueueMember, QueueEntry, QueueParams from a
   QueueStatus the console sent) are merged as facts about the present, without counting.
 """

@@ -322,7 +322,9 @@ class FakeAmiServer:
         session.actions.append(m)
         name = (m.name or "").lower()
         aid = m.action_id
-        send: Callable[[Headers], None] = lambda h: session.writer.write(codec.send(h))
+
+        def send(h: Headers) -> None:
+            session.writer.write(codec.send(h))
 
         def response(kind: str, *extra: tuple[str, str]) -> Headers:
             out: Headers = [("Response", kind)]

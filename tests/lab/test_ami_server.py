@@ -167,3 +167,17 @@ def test_shutdown_event_on_stop() -> None:
             c.wait_closed()
     finally:
         lab.stop()
+
+
+@pytest.mark.timeout(30)
+def test_redirect_errors(lab: LabThread) -> None:
+    with AmiTestClient(lab.port) as c:
+        c.login(lab.user, lab.secret, events="off")
+        c.send(("Action", "Redirect"), ("ActionID", "r1"), ("Channel", "PJSIP/1001-deadbeef"),
+               ("Context", "customers"), ("Exten", "601"), ("Priority", "1"))  # fmt: skip
+        assert c.response("r1").get("Message") == "Channel does not exist: PJSIP/1001-deadbeef"
+        c.send(("Action", "Redirect"), ("ActionID", "r2"), ("Channel", "x"))
+        assert c.response("r2").get("Message") == "Context not specified"
+        c.send(("Action", "Redirect"), ("ActionID", "r3"), ("Channel", "x"), ("Context", "c"),
+               ("Exten", "601"), ("Priority", "one"))  # fmt: skip
+        assert c.response("r3").get("Message") == "Invalid priority"

@@ -390,3 +390,32 @@ def test_arrivals_follow_the_curve_and_bursts() -> None:
     assert m.factor(m.bursts_for("a"), 12 * 60) == 4
     assert m.factor(m.bursts_for("a"), 16 * 60) == 1
     assert m.factor(m.bursts_for("b"), 12 * 60) == 1
+
+
+def test_redirect_moves_a_waiting_caller_to_another_queue() -> None:
+    sc = scenario(
+        queue=[
+            {"name": "support", "number": "600", "calls_per_hour": 60, "patience_mean_s": 9000},
+            {"name": "english", "number": "604", "calls_per_hour": 0},
+        ],
+        agents=[{"ext_start": 1001, "count": 1, "queues": ["english"]}],
+    )
+    sim = HotlineSimulation(sc, start_epoch=T0)
+    sim.advance_to(T0 + 600)
+    waiting = sim.queues["support"].waiting
+    assert waiting, "nobody serves support: its callers wait"
+    caller = waiting[0]
+    assert not sim.redirect(caller.chan.name, "999")
+    assert sim.redirect(caller.chan.name, "604")
+    evs = [d(e) for e in sim.take_events()]
+    assert [f["Event"] for f in evs[:3]] == [
+        "QueueCallerAbandon",
+        "QueueCallerLeave",
+        "QueueCallerJoin",
+    ]
+    assert (evs[2]["Queue"], evs[2]["Exten"], evs[2]["Channel"]) == (
+        "english",
+        "604",
+        caller.chan.name,
+    )
+    assert any(f["Event"] == "AgentCalled" and f["Queue"] == "english" for f in evs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -123,6 +124,18 @@ def start_scenario(*args: str) -> subprocess.Popen[str]:
         text=True,
         cwd=REPO,
     )
+
+
+@contextlib.contextmanager
+def scenario_guard(proc: subprocess.Popen[str]) -> Iterator[None]:
+    """Kill and reap a scenario child if the test fails before `finish_scenario`."""
+    try:
+        yield
+    except BaseException:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate(timeout=10)
+        raise
 
 
 def finish_scenario(proc: subprocess.Popen[str], timeout: float = 40.0) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from cti.sip.phone import classify_registration
 from cti.sip.quality import estimate_quality, mos_from_r
 from cti.sip.ring_buffer import FRAME, DriftBuffer
 
+pytestmark = pytest.mark.sip  # (imports pjsua2 through cti.sip.phone; runs no Endpoint)
+
 
 def _drive(producer_rate: float, consumer_rate: float, seconds: float, block: int = 256):
     """Simulate two clocks: pj pushes 160-sample frames at `producer_rate` samples/s, the

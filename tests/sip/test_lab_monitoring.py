@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -11,7 +13,14 @@ from typing import Any
 import pytest
 
 from cti.lab.process import LabInfo, LabProcess
-from tests.sip.conftest import REPO, finish_scenario, run_scenario, start_scenario, wait_for_line
+from tests.sip.conftest import (
+    REPO,
+    finish_scenario,
+    run_scenario,
+    scenario_guard,
+    start_scenario,
+    wait_for_line,
+)
 
 pytestmark = pytest.mark.sip
 
@@ -111,17 +120,15 @@ def test_pbx_restart_during_monitoring_ends_the_session_and_settles_registration
             info.supervisor_password,
             agent,
         )
-        wait_for_line(proc, "ACTIVE")
-        assert first.pid is not None
-        import os
-        import signal
-
-        os.killpg(first.pid, signal.SIGKILL)  # a crash: no BYE, no Shutdown
-        first.stop()
-        wait_for_line(proc, "DOWN")
-        # The PBX comes back on the same port (with fresh credentials, as the lab makes them).
-        second.start(sip_port=int(info.sip_port or 0))
-        result = _finish_with_line(proc, "RESTARTED\n")
+        with scenario_guard(proc):
+            wait_for_line(proc, "ACTIVE")
+            assert first.pid is not None
+            os.killpg(first.pid, signal.SIGKILL)  # a crash: no BYE, no Shutdown
+            first.stop()
+            wait_for_line(proc, "DOWN")
+            # The PBX comes back on the same port (with fresh credentials: the lab makes them).
+            second.start(sip_port=int(info.sip_port or 0))
+            result = _finish_with_line(proc, "RESTARTED\n")
     finally:
         second.stop()
         first.stop()

@@ -6,7 +6,14 @@ import socket
 
 import pytest
 
-from tests.sip.conftest import Peer, finish_scenario, run_scenario, start_scenario, wait_for_line
+from tests.sip.conftest import (
+    Peer,
+    finish_scenario,
+    run_scenario,
+    scenario_guard,
+    start_scenario,
+    wait_for_line,
+)
 
 pytestmark = pytest.mark.sip
 
@@ -81,13 +88,13 @@ def test_originate_failures_and_shutdown_mid_session_close_the_audit(spy_peer: P
 @pytest.mark.timeout(60)
 def test_dialled_feature_code_names_the_agent(spy_peer: Peer) -> None:
     proc = start_scenario("remote_hangup", str(spy_peer.port))
-    # (earlier tests' calls are in the shared peer's output too: find this one's)
-    uri = ""
-    while "*221" not in uri:
-        uri = spy_peer.read_until("uri")["uri"]
-    assert uri.startswith("<sip:*2211001@")
-    wait_for_line(proc, "ACTIVE")
-    spy_peer.command("hangup")  # ChanSpy's E: the agent's call ended
+    with scenario_guard(proc):
+        # (earlier tests' calls are in the shared peer's output too: find this one's)
+        uri = ""
+        while "*2211001@" not in uri:
+            uri = spy_peer.read_until("uri")["uri"]
+        wait_for_line(proc, "ACTIVE")
+        spy_peer.command("hangup")  # ChanSpy's E: the agent's call ended
     result = finish_scenario(proc)
     assert result["started"] and result["ended"]
     assert result["audit"][0].startswith("started:listen:1001")
@@ -98,9 +105,10 @@ def test_dialled_feature_code_names_the_agent(spy_peer: Peer) -> None:
 @pytest.mark.timeout(60)
 def test_pbx_vanishing_mid_session_ends_it_cleanly(own_spy_peer: Peer) -> None:
     proc = start_scenario("peer_vanishes", str(own_spy_peer.port))
-    wait_for_line(proc, "ACTIVE")
-    own_spy_peer.proc.kill()  # no BYE, no RTP: the PBX is simply gone
-    own_spy_peer.proc.wait()
+    with scenario_guard(proc):
+        wait_for_line(proc, "ACTIVE")
+        own_spy_peer.proc.kill()  # no BYE, no RTP: the PBX is simply gone
+        own_spy_peer.proc.wait()
     result = finish_scenario(proc)
     assert result["started"] and result["ended"]
     assert result["state"] == "ended"

@@ -1,0 +1,304 @@
+"""`verify` finds every kind of tampering and names the first bad row; the CLI reports it."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from db_test_support import T0, fill
+
+import console.commands.audit as audit_cmd
+from db.canonical import GENESIS, canonical, chain_hash
+from db.chain import verify
+from db.record import open_record
+
+
+def tampered(src: Path, dst: Path, *statements: str) -> Path:
+    shutil.copyfile(src, dst)
+    connection = sqlite3.connect(dst)
+    try:
+        for sql in statements:
+            connection.execute(sql)
+        connection.commit()
+    finally:
+        connection.close()
+    return dst
+
+
+CHAINED = (
+    "journal",
+    "record_open",
+    "action_intent",
+    "action_result",
+    "monitor_start",
+    "monitor_mode",
+    "monitor_end",
+    "alarm_raised",
+    "alarm_ack",
+    "alarm_cleared",
+    "sign_in",
+    "setting_change",
+    "floor_snapshot",
+    "retention_cut",
+)
+
+
+def shift_from(seq: int, by: int) -> list[str]:
+    """Statements renumbering every chained row from `seq` on by `by` (a forger's edit)."""
+    up = [f"UPDATE {t} SET seq = seq + 1000000 WHERE seq >= {seq}" for t in CHAINED]
+    back = [f"UPDATE {t} SET seq = seq - 1000000 + {by} WHERE seq >= 1000000" for t in CHAINED]
+    return up + back
+
+
+def audit(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    audit_cmd.add_arguments(parser)
+    return audit_cmd.run(parser.parse_args(list(argv)))
+
+
+@pytest.mark.timeout(30)
+def test_intact_record_verifies(make_record: Callable[..., Path]) -> None:
+    path = make_record()
+    result = verify(path)
+    assert result.ok, result.message
+    # record_open + 200 events + 11 supervisor rows + snapshots (200 s of events, every 60 s)
+    assert result.rows == result.last_seq
+    assert result.rows > 212
+    assert result.message == f"intact: {result.rows} rows"
+    assert len(result.head_hash) == 64
+
+
+@pytest.mark.timeout(30)
+def test_canonical_definition_matches_stored_hashes(make_record: Callable[..., Path]) -> None:
+    """Recompute the first rows by the documented definition, independently of verify."""
+    path = make_record(events=5)
+    connection = sqlite3.connect(path)
+    try:
+        actors = {i: (s, w) for i, s, w in connection.execute("SELECT * FROM actor")}
+        opened = connection.execute("SELECT * FROM record_open WHERE seq = 1").fetchone()
+        first_event = connection.execute("SELECT * FROM journal ORDER BY seq LIMIT 1").fetchone()
+    finally:
+        connection.close()
+    seq, ts_us, actor, stored, app, purpose, pid, details = opened
+    h1 = chain_hash(
+        GENESIS, canonical("record_open", seq, ts_us, *actors[actor], (app, purpose, pid, details))
+    )
+    assert h1 == stored
+    seq, ts_us, actor, stored, *content = first_event
+    assert seq == 2
+    prefix = '["journal",2,{},"alice","ws-01","QueueMemberStatus","PJSIP/1001","support",null,'
+    expected = prefix.format(ts_us)
+    assert canonical("journal", seq, ts_us, *actors[actor], content).decode().startswith(expected)
+    assert chain_hash(h1, canonical("journal", seq, ts_us, *actors[actor], content)) == stored
+
+
+@pytest.mark.timeout(30)
+def test_edit_is_named(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_record()
+    bad = tampered(
+        path,
+        tmp_path / "edit.sqlite",
+        "UPDATE journal SET fields = replace(fields, '张三', '王五') WHERE seq = 50",
+    )
+    result = verify(bad)
+    assert not result.ok
+    assert (result.problem, result.seq, result.table) == ("edited", 50, "journal")
+    assert result.message.startswith("row #50 (journal, ")
+    assert "edited" in result.message
+
+
+@pytest.mark.timeout(30)
+def test_edit_of_a_supervisor_row(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_record()
+    bad = tampered(path, tmp_path / "ack.sqlite", "UPDATE alarm_ack SET comment = '没人处理'")
+    result = verify(bad)
+    assert result.problem == "edited" and result.table == "alarm_ack"
+
+
+@pytest.mark.timeout(30)
+def test_actor_rename_breaks_every_row_of_that_actor(
+    make_record: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = make_record()
+    bad = tampered(
+        path,
+        tmp_path / "actor.sqlite",
+        "UPDATE actor SET supervisor = 'mallory' WHERE supervisor = 'alice'",
+    )
+    result = verify(bad)
+    assert result.problem == "edited" and result.seq == 1
+
+
+@pytest.mark.timeout(30)
+def test_delete_is_named(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_record()
+    bad = tampered(path, tmp_path / "del.sqlite", "DELETE FROM journal WHERE seq IN (60, 61)")
+    result = verify(bad)
+    assert (result.problem, result.seq) == ("deleted", 60)
+    assert "rows #60..#61 are missing" in result.message
+
+
+@pytest.mark.timeout(30)
+def test_delete_with_renumbering_is_named(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_record()
+    bad = tampered(
+        path,
+        tmp_path / "renum.sqlite",
+        "DELETE FROM journal WHERE seq = 60",
+        "UPDATE journal SET seq = seq + 100000 WHERE seq > 60 AND seq < 120",
+        "UPDATE journal SET seq = seq - 100001 WHERE seq > 100000",
+    )
+    result = verify(bad)
+    assert (result.problem, result.seq) == ("deleted", 60)
+    assert "was written as #61" in result.message
+
+
+@pytest.mark.timeout(30)
+def test_insert_with_duplicate_seq(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_record()
+    bad = tampered(
+        path,
+        tmp_path / "dup.sqlite",
+        "INSERT INTO action_intent (seq, ts_us, actor, row_hash, action, agent, queue, params) "
+        "SELECT 70, ts_us, actor, row_hash, 'QueueRemove', 'PJSIP/1003', 'support', '{}' "
+        "FROM journal WHERE seq = 70",
+    )
+    result = verify(bad)
+    assert (result.problem, result.seq) == ("inserted", 70)
+    assert "appears twice" in result.message
+
+
+@pytest.mark.timeout(30)
+def test_insert_with_renumbering(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_record()
+    bad = tampered(
+        path,
+        tmp_path / "ins.sqlite",
+        *shift_from(80, 1),
+        "INSERT INTO journal SELECT 80, ts_us + 1, actor, row_hash, name, interface, queue, "
+        "linkedid, replace(fields, '张三', '赵六') FROM journal WHERE seq = 79",
+    )
+    result = verify(bad)
+    assert (result.problem, result.seq) == ("inserted", 80)
+
+
+@pytest.mark.timeout(30)
+def test_reorder_is_named(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_record()
+    bad = tampered(
+        path,
+        tmp_path / "swap.sqlite",
+        "UPDATE journal SET seq = -1 WHERE seq = 90",
+        "UPDATE journal SET seq = 90 WHERE seq = 91",
+        "UPDATE journal SET seq = 91 WHERE seq = -1",
+    )
+    result = verify(bad)
+    assert (result.problem, result.seq) == ("reordered", 90)
+    assert "written as row #91" in result.message
+
+
+@pytest.mark.timeout(30)
+def test_tail_truncation_is_detected(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_record()
+    last = verify(path).last_seq
+    assert last is not None
+    cut = last - 5
+    statements = [f"DELETE FROM {t} WHERE seq > {cut}" for t in CHAINED]
+    result = verify(tampered(path, tmp_path / "tail.sqlite", *statements))
+    assert (result.problem, result.seq) == ("truncated", cut + 1)
+    assert "tail was truncated" in result.message
+
+
+@pytest.mark.timeout(30)
+def test_appended_rows_and_rewritten_head(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    path = make_record()
+    behind = verify(
+        tampered(path, tmp_path / "head.sqlite", "UPDATE chain_head SET last_seq = last_seq - 3")
+    )
+    assert behind.problem == "inserted"
+    rewritten = verify(
+        tampered(path, tmp_path / "hash.sqlite", "UPDATE chain_head SET last_hash = zeroblob(32)")
+    )
+    assert rewritten.problem == "rewritten"
+
+
+@pytest.mark.timeout(60)
+def test_retention_keeps_the_chain_verifiable(tmp_path: Path) -> None:
+    now = [T0 + 10 * 86_400.0]
+    path = tmp_path / "ret.sqlite"
+    record = open_record(
+        path, "alice", "ws-01", snapshot_every_s=60.0, clock=lambda: now[0], max_delay_s=0.0
+    )
+    try:
+        fill(record, 300, t0=T0)  # ten days old
+        fill(record, 300, t0=T0 + 9 * 86_400)  # one day old
+        before = verify(path)
+        assert before.ok
+        record.apply_retention(keep_days=5)
+    finally:
+        record.close()
+    after = verify(path)
+    assert after.ok, after.message
+    assert after.first_seq is not None and after.first_seq > 300
+    connection = sqlite3.connect(path)
+    try:
+        first_ts = connection.execute("SELECT MIN(ts_us) FROM journal").fetchone()[0]
+        anchor = connection.execute(
+            "SELECT first_kept_seq FROM retention_cut WHERE first_kept_seq > 0 "
+            "ORDER BY seq DESC LIMIT 1"
+        ).fetchone()[0]
+    finally:
+        connection.close()
+    assert first_ts >= (T0 + 5 * 86_400 - 3600) * 1e6
+    assert anchor == after.first_seq
+    # deleting the first kept rows after the cut is still caught
+    drop_first = [f"DELETE FROM {t} WHERE seq < {anchor + 3}" for t in CHAINED]
+    gone = verify(tampered(path, tmp_path / "ret-del.sqlite", *drop_first))
+    assert gone.problem == "deleted" and gone.seq == anchor
+    edited = verify(
+        tampered(
+            path,
+            tmp_path / "ret-anchor.sqlite",
+            "UPDATE retention_cut SET prev_hash = '00' || substr(prev_hash, 3)",
+        )
+    )
+    assert not edited.ok and "retention anchor" in edited.message
+
+
+@pytest.mark.timeout(30)
+def test_audit_verify_command(
+    make_record: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_record()
+    assert audit("verify", str(path)) == 0
+    rows = verify(path).rows
+    assert capsys.readouterr().out == f"intact: {rows} rows\n"
+    bad = tampered(path, tmp_path / "bad.sqlite", "DELETE FROM journal WHERE seq = 30")
+    assert audit("verify", str(bad)) == 1
+    assert "row #30 is missing" in capsys.readouterr().out
+    not_db = tmp_path / "notes.txt"
+    not_db.write_text("hello", encoding="utf-8")
+    assert audit("verify", str(not_db)) == 2
+    assert "not a record" in capsys.readouterr().err
+
+
+@pytest.mark.timeout(60)
+def test_audit_verify_through_main(make_record: Callable[..., Path], repo_root: Path) -> None:
+    path = make_record(events=20)
+    done = subprocess.run(
+        [sys.executable, "main.py", "audit", "verify", "-v", str(path)],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("intact: ") and lines[1].startswith("head: row #")
