@@ -96,9 +96,12 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     from dataclasses import replace
 
     from console.agent_actions import AgentActions
+    from console.alarm_outputs import AlarmOutputs
     from console.alarms_view import AlarmController, AlarmStrip, alarm_sound
     from console.app import Console
     from console.background import Background
+    from console.floor_adapter import parse_teams
+    from console.floor_config import CachedHistory, floor_config, tile_thresholds
     from console.floor_controller import FloorController
     from console.floor_view import FloorView
     from console.i18n import Translations
@@ -113,7 +116,6 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     from console.shell import ShellController
     from console.status import StatusPresenter
     from console.theme import apply_theme
-    from cti.state.config import FloorConfig
     from cti.state.store import FloorStore
 
     paths.ensure()
@@ -126,7 +128,8 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     translations = Translations(app)
     background = Background()
 
-    store = FloorStore(FloorConfig(wrapup_s=settings.floor.wrapup_s), time.time)
+    history = CachedHistory(paths.record)
+    store = FloorStore(floor_config(settings.floor, history), time.time)
     record = RecordLink.open(paths.record)
     floor = FloorView(time.time)
     window = MainWindow(floor=floor, can_open_record=True)
@@ -141,7 +144,14 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     )
     status = StatusPresenter(window, floor, store)
     intake = Intake(store, record.journal if record.ok else None, status.on_link)
-    controller = FloorController(store, floor, intake, now=time.time)
+    controller = FloorController(
+        store,
+        floor,
+        intake,
+        now=time.time,
+        thresholds=tile_thresholds(settings.floor),
+        teams=dict(parse_teams(settings.floor.teams)),
+    )
     link = PbxLink(
         settings,
         secret=lambda: secrets.get(AMI_SECRET_KEY),
@@ -174,14 +184,23 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     status.connect_actions(actions, controller)
     strip = AlarmStrip()
     window.top_area.addWidget(strip)
+    outputs = AlarmOutputs(settings.devices, paths.outbox, parent=window)
+    outputs.status_changed.connect(lambda text: window.statusBar().showMessage(text, 15000))
     alarms = AlarmController(
         store,
         strip,
         record.record,
         supervisor=lambda: record.supervisor,
         link_up=lambda: store.is_live,
-        sound=alarm_sound(),
+        sound=alarm_sound() if settings.devices.alarm_sound else None,
+        outputs=outputs,
         parent=window,
+    )
+    shell.settings_applied.connect(lambda s: outputs.reconfigure(s.devices))
+    shell.settings_applied.connect(
+        lambda s: controller.set_thresholds(
+            tile_thresholds(s.floor), dict(parse_teams(s.floor.teams))
+        )
     )
     alarms.alarms_changed.connect(controller.show_alarms)
     record.show_state(window)
@@ -195,13 +214,16 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     console.floor_ready = lambda: store.is_live and floor.agent_model.rowCount() > 0
     console.on_shutdown("background", background.shutdown)
     console.on_shutdown("record", record.close)
+    console.on_shutdown("history", history.close)
     console.on_shutdown("pbx link", link.stop)
     console.on_shutdown("sip phone", monitor.shutdown)
     console.on_shutdown("actions", actions.shutdown)
     console.on_shutdown("floor", controller.stop)
+    console.on_shutdown("alarm outputs", outputs.stop)
     console.on_shutdown("alarms", alarms.stop)
     controller.start()
     alarms.start()
+    outputs.start()
     link.start()
     return console
 

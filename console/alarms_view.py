@@ -147,7 +147,7 @@ class AlarmController(QObject):
         supervisor: Callable[[], str],
         link_up: Callable[[], bool],
         sound: Any = None,
-        wallboard: Any = None,
+        outputs: Any = None,
         clock: Callable[[], float] = time.time,
         ask_comment: Callable[[str], str | None] | None = None,
         parent: QObject | None = None,
@@ -159,7 +159,7 @@ class AlarmController(QObject):
         self.supervisor = supervisor
         self.link_up = link_up
         self.sound = sound
-        self.wallboard = wallboard
+        self.outputs = outputs
         self.clock = clock
         self.ask_comment = ask_comment or self._ask_comment
         self.engine = AlarmEngine(hotline_defaults(), clock)
@@ -188,13 +188,10 @@ class AlarmController(QObject):
             active = self.engine.active()
             self.strip.show_alarms(active)
             self.alarms_changed.emit(active)
-        if self.wallboard is not None:
-            try:
-                from cti.serial.wallboard import floor_content
+        if self.outputs is not None and self.outputs.devices.wallboard_port:
+            from cti.serial.wallboard import floor_content
 
-                self.wallboard.publish(floor_content(queues, self.engine.active()))
-            except Exception:
-                log.exception("wallboard update failed")
+            self.outputs.publish(floor_content(queues, self.engine.active()))
         return transitions
 
     def _route(self, tr: AlarmTransition) -> None:
@@ -217,22 +214,26 @@ class AlarmController(QObject):
                     details={"value": a.value, "threshold": a.threshold},
                     ts=tr.at,
                 )
-            if self.sound is not None:
-                try:
-                    self.sound.play(a.severity)
-                except Exception as exc:
-                    log.warning("alarm sound unavailable: %s", exc)
+            self._sound(a)
         elif tr.kind is TransitionKind.CLEARED:
             handle = self._handles.pop(a.alarm_id, None)
             if rec is not None and handle is not None:
                 rec.alarm_cleared(handle, "cleared", ts=tr.at)
         elif tr.kind is TransitionKind.ESCALATED:
             log.warning("alarm escalated (not acknowledged in time): %s", a.message)
-            if self.sound is not None:
-                try:
-                    self.sound.play(a.severity)
-                except Exception as exc:
-                    log.warning("alarm sound unavailable: %s", exc)
+            if self.outputs is not None:
+                self.outputs.text_on_call(
+                    _t("Hotline alarm not acknowledged: %1").replace("%1", a.message)
+                )
+            self._sound(a)
+
+    def _sound(self, a: Alarm) -> None:
+        if self.sound is None:
+            return
+        try:
+            self.sound.play(a.severity)
+        except Exception as exc:
+            log.warning("alarm sound unavailable: %s", exc)
 
     def _ask_comment(self, message: str) -> str | None:
         text, ok = QInputDialog.getText(

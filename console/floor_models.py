@@ -77,8 +77,10 @@ class KeyedListModel(QAbstractListModel):
         self.endResetModel()
 
     def update_rows(self, rows: Iterable[Any]) -> None:
-        """Replace changed rows and append new ones; one dataChanged for the touched span."""
-        lo, hi = len(self.rows), -1
+        """Replace changed rows and append new ones. dataChanged goes out per run of adjacent
+        rows, not as one span from the first to the last change: the view then repaints only
+        the changed tiles instead of everything between them."""
+        touched: list[int] = []
         new: list[Any] = []
         for row in rows:
             i = self._pos.get(row.key)
@@ -86,12 +88,19 @@ class KeyedListModel(QAbstractListModel):
                 new.append(row)
                 continue
             self.rows[i] = row
-            lo, hi = min(lo, i), max(hi, i)
-        if hi >= 0:
-            self.dataChanged.emit(self.index(lo), self.index(hi), [self.ROLE])
+            touched.append(i)
+        if touched:
+            touched.sort()
+            start = prev = touched[0]
+            for i in touched[1:]:
+                if i != prev + 1:
+                    self.dataChanged.emit(self.index(start), self.index(prev), [self.ROLE])
+                    start = i
+                prev = i
+            self.dataChanged.emit(self.index(start), self.index(prev), [self.ROLE])
         if new:
-            start = len(self.rows)
-            self.beginInsertRows(QModelIndex(), start, start + len(new) - 1)
+            first = len(self.rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
             for r in new:
                 self._pos[r.key] = len(self.rows)
                 self.rows.append(r)

@@ -129,11 +129,7 @@ class FloorView(QWidget):
         lay.addLayout(bar)
         lay.addWidget(self.v_split, 1)
 
-        self._grey = QGraphicsColorizeEffect(self)
-        self._grey.setColor(Qt.GlobalColor.gray)
-        self._grey.setStrength(0.85)
-        self._grey.setEnabled(False)
-        self.v_split.setGraphicsEffect(self._grey)
+        self.stale = False
 
         self.search.textChanged.connect(lambda t: self._filter_changed(text=t))
         self.queue_filter.currentIndexChanged.connect(
@@ -240,8 +236,28 @@ class FloorView(QWidget):
         self.wall.scheduleDelayedItemsLayout()
         self.wall.viewport().update()
 
+    def visible_queue_keys(self) -> set[str]:
+        vp = self.meters.viewport().rect()
+        keys = set()
+        for r in range(self.queue_model.rowCount()):
+            idx = self.queue_model.index(r)
+            if self.meters.visualRect(idx).intersects(vp):
+                keys.add(self.queue_model.rows[r].key)
+        return keys
+
     def set_stale(self, stale: bool) -> None:
-        self._grey.setEnabled(stale)
+        # The effect exists only while stale: an installed effect (even disabled) makes every
+        # child update repaint the whole subtree through an offscreen pixmap.
+        if stale == self.stale:
+            return
+        self.stale = stale
+        if stale:
+            grey = QGraphicsColorizeEffect(self.v_split)
+            grey.setColor(Qt.GlobalColor.gray)
+            grey.setStrength(0.85)
+            self.v_split.setGraphicsEffect(grey)
+        else:
+            self.v_split.setGraphicsEffect(None)
 
     # -- selection -----------------------------------------------------------------------------
     def selected_key(self) -> str:

@@ -127,6 +127,38 @@ class SipSettings:
 
 
 @dataclass(frozen=True)
+class DeviceSettings:
+    """Alarm outputs: sound device, serial LED wallboard, GSM modem for SMS."""
+
+    alarm_sound: bool = True
+    wallboard_port: str = ""
+    wallboard_protocol: str = "alpha"
+    wallboard_baud: int = 9600
+    wallboard_address: str = "00"
+    modem_port: str = ""
+    sms_recipients: str = ""  # comma-separated on-call numbers, texted on escalation
+
+    def problems(self) -> list[str]:
+        out: list[str] = []
+        if self.wallboard_protocol not in ("alpha", "plain"):
+            out.append(
+                QCoreApplication.translate(
+                    "Settings", "Wallboard protocol must be Alpha or plain text."
+                )
+            )
+        for n in (x.strip() for x in self.sms_recipients.split(",") if x.strip()):
+            if not re.fullmatch(r"\+?[0-9]{3,20}", n):
+                out.append(
+                    QCoreApplication.translate("Settings", "%1 is not a phone number.").replace(
+                        "%1", n
+                    )
+                )
+        if self.sms_recipients.strip() and not self.modem_port:
+            out.append(QCoreApplication.translate("Settings", "SMS recipients need a modem port."))
+        return out
+
+
+@dataclass(frozen=True)
 class UiSettings:
     language: str = ""  # "" = follow the system; "zh_CN" or "en"
     theme: str = "light"
@@ -172,12 +204,24 @@ class Settings:
     sip: SipSettings = field(default_factory=SipSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     floor: FloorSettings = field(default_factory=FloorSettings)
+    devices: DeviceSettings = field(default_factory=DeviceSettings)
 
     def problems(self) -> list[str]:
-        return self.pbx.problems() + self.sip.problems(self.pbx.mode) + self.floor.problems()
+        return (
+            self.pbx.problems()
+            + self.sip.problems(self.pbx.mode)
+            + self.floor.problems()
+            + self.devices.problems()
+        )
 
 
-_SECTIONS = {"pbx": PbxSettings, "sip": SipSettings, "ui": UiSettings, "floor": FloorSettings}
+_SECTIONS = {
+    "pbx": PbxSettings,
+    "sip": SipSettings,
+    "ui": UiSettings,
+    "floor": FloorSettings,
+    "devices": DeviceSettings,
+}
 
 
 def _coerce(value: Any, default: Any) -> Any:

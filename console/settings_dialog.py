@@ -16,15 +16,18 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from console.secrets import SecretStore
-from console.settings import PBX_ASTERISK, PBX_LAB, Settings
+from console.settings import PBX_ASTERISK, PBX_LAB, DeviceSettings, FloorSettings, Settings
+from cti.state.metrics import SlFormula
 
 AMI_SECRET_KEY = "ami-secret"
 SIP_PASSWORD_KEY = "sip-password"
@@ -99,15 +102,114 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._on_save)
         self.buttons.rejected.connect(self.reject)
 
+        connection = QWidget()
+        cl = QVBoxLayout(connection)
+        cl.addWidget(pbx_box)
+        cl.addWidget(sip_box)
+        cl.addWidget(self.secret_note)
+        cl.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(connection, self.tr("Connection"))
+        self.tabs.addTab(self._floor_page(settings.floor), self.tr("Floor"))
+        self.tabs.addTab(self._devices_page(settings.devices), self.tr("Alarm outputs"))
         lay = QVBoxLayout(self)
-        lay.addWidget(pbx_box)
-        lay.addWidget(sip_box)
-        lay.addWidget(self.secret_note)
+        lay.addWidget(self.tabs)
         lay.addWidget(self.errors)
         lay.addWidget(self.buttons)
         self.pbx_mode.currentIndexChanged.connect(self._on_mode_changed)
         self.pbx_mode.setCurrentIndex(max(0, self.pbx_mode.findData(settings.pbx.mode)))
         self._on_mode_changed()
+
+    def _spin(self, value: int, lo: int, hi: int, suffix: str = "") -> QSpinBox:
+        box = QSpinBox()
+        box.setRange(lo, hi)
+        box.setValue(value)
+        if suffix:
+            box.setSuffix(suffix)
+        return box
+
+    def _floor_page(self, f: FloorSettings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        sec = self.tr(" s")
+        self.interval = QComboBox()
+        for m in (15, 30, 60):
+            self.interval.addItem(self.tr("%1 minutes").replace("%1", str(m)), m)
+        self.interval.setCurrentIndex(max(0, self.interval.findData(f.interval_minutes)))
+        self.sl_threshold = self._spin(f.sl_threshold_s, 1, 600, sec)
+        self.sl_target = self._spin(f.sl_target_percent, 1, 100, " %")
+        self.sl_formula = QComboBox()
+        for formula in SlFormula:
+            self.sl_formula.addItem(formula.text, formula.value)
+        self.sl_formula.setCurrentIndex(max(0, self.sl_formula.findData(f.sl_formula)))
+        self.short_abandon = self._spin(f.short_abandon_s, 0, 60, sec)
+        self.wrapup = self._spin(f.wrapup_s, 0, 3600, sec)
+        self.limits = {
+            name: (
+                self._spin(getattr(f, f"{name}_warn_s"), 1, 36000, sec),
+                self._spin(getattr(f, f"{name}_alarm_s"), 1, 36000, sec),
+            )
+            for name in ("talk", "wrapup", "not_ready")
+        }
+        self.teams = QLineEdit(f.teams)
+        self.teams.setPlaceholderText("一组:1001-1020;二组:1021-1040")
+        form.addRow(self.tr("Interval"), self.interval)
+        form.addRow(self.tr("Service level: answered within"), self.sl_threshold)
+        form.addRow(self.tr("Service level target"), self.sl_target)
+        form.addRow(self.tr("Service level formula"), self.sl_formula)
+        form.addRow(self.tr("Short abandon below"), self.short_abandon)
+        form.addRow(self.tr("Wrap-up time (not reported by Asterisk)"), self.wrapup)
+        for name, label in (
+            ("talk", self.tr("Long call: warn / alarm")),
+            ("wrapup", self.tr("Long wrap-up: warn / alarm")),
+            ("not_ready", self.tr("Long not ready: warn / alarm")),
+        ):
+            row = QHBoxLayout()
+            row.addWidget(self.limits[name][0])
+            row.addWidget(self.limits[name][1])
+            form.addRow(label, row)
+        form.addRow(self.tr("Teams (extension ranges)"), self.teams)
+        note = QLabel(
+            self.tr(
+                "Interval and service-level definitions apply from the next start of the console."
+            )
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        return page
+
+    def _devices_page(self, d: DeviceSettings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.alarm_sound = QCheckBox(self.tr("Play a sound when an alarm is raised"))
+        self.alarm_sound.setChecked(d.alarm_sound)
+        self.wallboard_port = QLineEdit(d.wallboard_port)
+        self.wallboard_port.setPlaceholderText("/dev/ttyUSB0  ·  COM3")
+        self.wallboard_protocol = QComboBox()
+        self.wallboard_protocol.addItem(self.tr("Alpha Sign protocol"), "alpha")
+        self.wallboard_protocol.addItem(
+            self.tr("Plain text lines (Chinese-capable signs)"), "plain"
+        )
+        self.wallboard_protocol.setCurrentIndex(
+            max(0, self.wallboard_protocol.findData(d.wallboard_protocol))
+        )
+        self.wallboard_baud = QComboBox()
+        for b in (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200):
+            self.wallboard_baud.addItem(str(b), b)
+        self.wallboard_baud.setCurrentIndex(max(0, self.wallboard_baud.findData(d.wallboard_baud)))
+        self.wallboard_address = QLineEdit(d.wallboard_address)
+        self.modem_port = QLineEdit(d.modem_port)
+        self.modem_port.setPlaceholderText("/dev/ttyUSB1  ·  COM4")
+        self.sms_recipients = QLineEdit(d.sms_recipients)
+        self.sms_recipients.setPlaceholderText("+8613800138000, 13900139000")
+        form.addRow(self.alarm_sound)
+        form.addRow(self.tr("LED wallboard port"), self.wallboard_port)
+        form.addRow(self.tr("Wallboard protocol"), self.wallboard_protocol)
+        form.addRow(self.tr("Wallboard speed"), self.wallboard_baud)
+        form.addRow(self.tr("Wallboard address"), self.wallboard_address)
+        form.addRow(self.tr("GSM modem port"), self.modem_port)
+        form.addRow(self.tr("Text these numbers when an alarm escalates"), self.sms_recipients)
+        return page
 
     def _on_mode_changed(self) -> None:
         remote = self.pbx_mode.currentData() == PBX_ASTERISK
@@ -141,7 +243,33 @@ class SettingsDialog(QDialog):
             port=self.sip_port.value(),
             user=self.sip_user.text().strip(),
         )
-        return replace(self._settings, pbx=pbx, sip=sip)
+        floor = replace(
+            self._settings.floor,
+            interval_minutes=int(self.interval.currentData()),
+            sl_threshold_s=self.sl_threshold.value(),
+            sl_target_percent=self.sl_target.value(),
+            sl_formula=str(self.sl_formula.currentData()),
+            short_abandon_s=self.short_abandon.value(),
+            wrapup_s=self.wrapup.value(),
+            talk_warn_s=self.limits["talk"][0].value(),
+            talk_alarm_s=self.limits["talk"][1].value(),
+            wrapup_warn_s=self.limits["wrapup"][0].value(),
+            wrapup_alarm_s=self.limits["wrapup"][1].value(),
+            not_ready_warn_s=self.limits["not_ready"][0].value(),
+            not_ready_alarm_s=self.limits["not_ready"][1].value(),
+            teams=self.teams.text().strip(),
+        )
+        devices = replace(
+            self._settings.devices,
+            alarm_sound=self.alarm_sound.isChecked(),
+            wallboard_port=self.wallboard_port.text().strip(),
+            wallboard_protocol=str(self.wallboard_protocol.currentData()),
+            wallboard_baud=int(self.wallboard_baud.currentData()),
+            wallboard_address=self.wallboard_address.text().strip() or "00",
+            modem_port=self.modem_port.text().strip(),
+            sms_recipients=self.sms_recipients.text().strip(),
+        )
+        return replace(self._settings, pbx=pbx, sip=sip, floor=floor, devices=devices)
 
     def _on_save(self) -> None:
         new = self.edited()

@@ -23,11 +23,13 @@ log = logging.getLogger(__name__)
 
 class ShellController(QObject):
     """Signals:
-    settings_changed(Settings): saved settings changed (connection parts may need a reconnect).
+    settings_changed(Settings): the connection settings changed (reconnect).
+    settings_applied(Settings): any settings were saved from the dialog.
     density_changed(str): the tile density changed.
     """
 
     settings_changed = Signal(object)
+    settings_applied = Signal(object)
     density_changed = Signal(str)
 
     def __init__(
@@ -78,6 +80,7 @@ class ShellController(QObject):
         self._save(settings)
         if (old.pbx, old.sip) != (settings.pbx, settings.sip):
             self.settings_changed.emit(settings)
+        self.settings_applied.emit(settings)
 
     def _on_language_chosen(self, language: str) -> None:
         applied = self.translations.apply(language)

@@ -3,7 +3,9 @@
 - journal_rows_per_s: PBX events through `Record.journal_event` (writer thread, hashing,
   snapshots, SQLite) from the first call to the moment all are committed.
 - intent_commit_p99_ms: `Record.action_intent` round trips (durable commit, fsync) while
-  another thread journals 2,000 events/s (a busy floor); `intent_commit_idle_p99_ms` without.
+  another thread journals 2,000 events/s (a busy floor); `intent_commit_idle_p99_ms` without;
+  `intent_commit_normal_p99_ms` with intent_sync="normal" (fsync right after the commit);
+  `disk_commit_fsync_p99_ms`: a bare one-row SQLite FULL commit, the disk's own floor.
 - review_query_ms: an agent's day timeline plus the day's interval table, median over
   several days and agents, on a generated record of 10 M rows (200 k with --quick).
 - replay_jump_ms: `floor_at` a random minute, median over 20 minutes (and the maximum).
@@ -17,11 +19,12 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import sqlite3
 import statistics
 import tempfile
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from db.crash_probe import run_kills
@@ -101,8 +104,9 @@ def _journal_rate(folder: Path, rows: int) -> float:
         record.close()
 
 
-def _intent_p99(folder: Path, count: int, load_per_s: float) -> float:
-    record = open_record(folder / f"intent-{int(load_per_s)}.sqlite", "bench", "bench-ws")
+def _intent_p99(folder: Path, count: int, load_per_s: float, sync: str = "full") -> float:
+    name = f"intent-{int(load_per_s)}-{sync}.sqlite"
+    record = open_record(folder / name, "bench", "bench-ws", intent_sync=sync)
     stop = threading.Event()
 
     def journal_load() -> None:
@@ -140,54 +144,81 @@ def _intent_p99(folder: Path, count: int, load_per_s: float) -> float:
         record.close()
 
 
-def _record_for(rows: int, folder: Path) -> SyntheticRecord:
+def _raw_fsync_p99(folder: Path, count: int) -> float:
+    """The disk's own floor: one-row SQLite commits with synchronous=FULL, nothing else."""
+    connection = sqlite3.connect(folder / "fsync.sqlite", isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("CREATE TABLE t (x INTEGER)")
+        samples = []
+        for i in range(count):
+            t = time.perf_counter()
+            connection.execute("BEGIN")
+            connection.execute("INSERT INTO t VALUES (?)", (i,))
+            connection.execute("COMMIT")
+            samples.append((time.perf_counter() - t) * 1000)
+            time.sleep(0.005)
+    finally:
+        connection.close()
+    samples.sort()
+    return samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
+def _record_for(rows: int, folder: Path, agents: int, calls_per_day: int) -> SyntheticRecord:
     cache = os.environ.get("HOTLINE_BENCH_CACHE")
     if cache:
-        path = Path(cache) / f"bench-record-v1-{rows}.sqlite"
-        info = Path(str(path) + ".days")
+        path = Path(cache) / f"bench-record-v1-{rows}-{agents}-{calls_per_day}.sqlite"
+        info = Path(f"{path}.days")
         if path.exists() and info.exists():
             first, days = info.read_text().split()
-            from datetime import date
-
-            return SyntheticRecord(
-                path, rows, date.fromisoformat(first), int(days), (), ("billing",)
-            )
+            return SyntheticRecord(path, rows, date.fromisoformat(first), int(days), (), ())
         path.unlink(missing_ok=True)
-        record = generate_record(path, rows)
+        record = generate_record(path, rows, agents=agents, calls_per_day=calls_per_day)
         info.write_text(f"{record.first_day.isoformat()} {record.days}")
         return record
-    return generate_record(folder / "review.sqlite", rows)
+    return generate_record(
+        folder / "review.sqlite", rows, agents=agents, calls_per_day=calls_per_day
+    )
 
 
-def bench_record(quick: bool) -> dict[str, float]:
+def measure(
+    journal_rows: int,
+    intents: int,
+    review_rows: int,
+    *,
+    agents: int = 150,
+    calls_per_day: int = 9000,
+    review_days: int = 7,
+    replay_minutes: int = 20,
+) -> dict[str, float]:
+    """All figures of `bench_record` at chosen sizes (tests use tiny ones)."""
     folder = Path(tempfile.mkdtemp(prefix="hotline-bench-record-"))
     try:
         figures: dict[str, float] = {}
-        figures["journal_rows_per_s"] = round(_journal_rate(folder, 50_000 if quick else 300_000))
-        figures["intent_commit_p99_ms"] = round(
-            _intent_p99(folder, 100 if quick else 500, 2000.0), 3
+        figures["journal_rows_per_s"] = round(_journal_rate(folder, journal_rows))
+        figures["intent_commit_p99_ms"] = round(_intent_p99(folder, intents, 2000.0), 3)
+        figures["intent_commit_idle_p99_ms"] = round(_intent_p99(folder, intents, 0.0), 3)
+        figures["intent_commit_normal_p99_ms"] = round(
+            _intent_p99(folder, intents, 2000.0, "normal"), 3
         )
-        figures["intent_commit_idle_p99_ms"] = round(
-            _intent_p99(folder, 100 if quick else 500, 0.0), 3
-        )
-        rows = 200_000 if quick else 10_000_000
+        figures["disk_commit_fsync_p99_ms"] = round(_raw_fsync_p99(folder, intents), 3)
         t = time.perf_counter()
-        record = _record_for(rows, folder)
+        record = _record_for(review_rows, folder, agents, calls_per_day)
         figures["record_generate_s"] = round(time.perf_counter() - t, 1)
         rng = random.Random(11)
         review_ms: list[float] = []
         replay_ms: list[float] = []
         with open_review(record.path) as review:
             figures["record_rows"] = float(review.head()[0])
-            agents = [f"PJSIP/{1001 + i}" for i in range(100)]
-            for _ in range(3 if quick else 7):
+            for _ in range(review_days):
                 day = record.first_day + timedelta(days=rng.randrange(max(1, record.days - 1)))
-                agent = rng.choice(agents)
+                agent = f"PJSIP/{1001 + rng.randrange(agents)}"
                 t = time.perf_counter()
                 review.agent_timeline(agent, day)
                 review.interval_table(day)
                 review_ms.append((time.perf_counter() - t) * 1000)
-            for minute in busiest_minutes(record, 20, seed=5):
+            for minute in busiest_minutes(record, replay_minutes, seed=5):
                 t = time.perf_counter()
                 review.floor_at(minute)
                 replay_ms.append((time.perf_counter() - t) * 1000)
@@ -197,6 +228,13 @@ def bench_record(quick: bool) -> dict[str, float]:
         return figures
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def bench_record(quick: bool) -> dict[str, float]:
+    """The BENCH.md record figures: 10 M-row record (200 k with quick)."""
+    if quick:
+        return measure(50_000, 100, 200_000, review_days=3)
+    return measure(300_000, 500, 10_000_000)
 
 
 def bench_record_crash(quick: bool) -> dict[str, float]:

@@ -84,10 +84,18 @@ class _Tables:
         return heapq.merge(*(self._scan(i) for i in range(len(self.names))))
 
 
+_PAYLOAD = tuple(m.PAYLOAD for m in CHAINED_MODELS)
+
+
 def _canon(names: list[str], actors: dict[int, tuple[str, str]], row: Row, seq: int) -> bytes:
     _, index, stored = row
     supervisor, workstation = actors.get(stored[2], ("?", "?"))
-    return canonical(names[index], seq, stored[1], supervisor, workstation, stored[4:])
+    try:
+        return canonical(
+            names[index], seq, stored[1], supervisor, workstation, stored[4:], _PAYLOAD[index]
+        )
+    except (TypeError, ValueError, UnicodeEncodeError):
+        return b"\x00 not canonical: a value has a type the writer never stores"
 
 
 def _stored_hash(row: Row) -> bytes:

@@ -8,7 +8,8 @@ Rules:
   `chain_head` row, which is not part of the chain (it mirrors the last seq + hash so a
   truncated tail is detectable).
 - Each chained model lists its content columns in `CONTENT`; that order is part of the
-  canonical encoding (db/canonical.py) and must never change within a schema version.
+  canonical encoding (db/canonical.py) and must never change within a schema version. A model
+  with `PAYLOAD = True` has a JSON payload as its last content column (NOT NULL).
 - Values in chained columns are integers, text or NULL only - no floats (their text form is
   not canonical), no booleans (0/1 integers; PostgreSQL's boolean would encode differently),
   no blobs (hashes inside content are hex text). Times are integer microseconds since the
@@ -45,6 +46,7 @@ class Chained(pw.Model):
 
     KIND: ClassVar[str] = ""
     CONTENT: ClassVar[tuple[str, ...]] = ()
+    PAYLOAD: ClassVar[bool] = False  # the last CONTENT column is hashed raw (db/canonical.py)
 
 
 class RecordOpen(Chained):
@@ -56,6 +58,7 @@ class RecordOpen(Chained):
     details = pw.TextField()  # JSON object
 
     KIND = "record_open"
+    PAYLOAD = True
     CONTENT = ("app", "purpose", "pid", "details")
 
     class Meta:
@@ -73,6 +76,7 @@ class Journal(Chained):
     fields = pw.TextField()  # JSON object, header order kept, repeated headers as lists
 
     KIND = "journal"
+    PAYLOAD = True
     CONTENT = ("name", "interface", "queue", "linkedid", "fields")
 
     class Meta:
@@ -92,6 +96,7 @@ class ActionIntent(Chained):
     params = pw.TextField()  # JSON object
 
     KIND = "action_intent"
+    PAYLOAD = True
     CONTENT = ("action", "agent", "queue", "params")
 
     class Meta:
@@ -126,6 +131,7 @@ class MonitorStart(Chained):
     details = pw.TextField()  # JSON object
 
     KIND = "monitor_start"
+    PAYLOAD = True
     CONTENT = ("agent", "mode", "queue", "linkedid", "caller", "details")
 
     class Meta:
@@ -168,6 +174,7 @@ class AlarmRaised(Chained):
     details = pw.TextField()  # JSON object
 
     KIND = "alarm_raised"
+    PAYLOAD = True
     CONTENT = ("rule", "severity", "queue", "agent", "message", "details")
 
     class Meta:
@@ -236,6 +243,7 @@ class FloorSnapshot(Chained):
     state = pw.TextField()  # JSON
 
     KIND = "floor_snapshot"
+    PAYLOAD = True
     CONTENT = ("through_seq", "state")
 
     class Meta:

@@ -12,12 +12,14 @@ microseconds in the file. Methods are thread-safe.
 
 from __future__ import annotations
 
+import atexit
 import getpass
 import os
 import platform
 import socket
 import sys
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +85,17 @@ class AlarmHandle:
     rule: str
 
 
+def _exit_closer(record: Record) -> Callable[[], None]:
+    ref = weakref.ref(record)
+
+    def close() -> None:
+        alive = ref()
+        if alive is not None:
+            alive.close()
+
+    return close
+
+
 def _us(ts: float) -> int:
     return round(ts * 1_000_000)
 
@@ -107,6 +120,10 @@ class Record:
         writer.current_actor = self._actor
         self._clock = clock
         self._closed = False
+        # A console that exits without close() still commits what it queued: the writer
+        # thread is a daemon and would otherwise die with the queue.
+        self._at_exit = _exit_closer(self)
+        atexit.register(self._at_exit)
 
     # -- who --------------------------------------------------------------------------
 
@@ -315,6 +332,7 @@ class Record:
         if self._closed:
             return
         self._closed = True
+        atexit.unregister(self._at_exit)
         self._writer.close()
 
     def __enter__(self) -> Record:
@@ -344,6 +362,7 @@ def open_record(
     max_batch_rows: int = 5_000,
     max_delay_s: float = 0.1,
     busy_timeout_s: float = 5.0,
+    intent_sync: str = "full",
     on_commit: Callable[[int], None] | None = None,
     on_error: Callable[[RecordError], None] | None = None,
     clock: Callable[[], float] = time.time,
@@ -352,8 +371,12 @@ def open_record(
 
     Raises a RecordError subclass for files that are not records, newer records, locked or
     read-only files; the file is not modified in those cases. `on_commit(last_seq)` and
-    `on_error(error)` are called from the writer thread.
+    `on_error(error)` are called from the writer's commit thread. `intent_sync`: "full"
+    (default) fsyncs an intent's commit before `action_intent` returns; "normal" returns
+    after the commit and fsyncs the WAL immediately afterwards (db/writer.py).
     """
+    if intent_sync not in ("full", "normal"):
+        raise ValueError(f"intent_sync must be 'full' or 'normal', not {intent_sync!r}")
     target = Path(path)
     config = WriterConfig(
         path=target,
@@ -365,8 +388,9 @@ def open_record(
         retention_days=retention_days,
         wrapup_s=tuple(sorted((wrapup_s or {}).items())),
         default_wrapup_s=default_wrapup_s,
+        intent_sync=intent_sync,
     )
-    writer = RecordWriter(config, on_commit=on_commit, on_error=on_error)
+    writer = RecordWriter(config, on_commit=on_commit, on_error=on_error, clock=clock)
     writer.start()
     record = Record(
         writer,

@@ -1,6 +1,8 @@
 """Offline review of a record: read-only queries for the review window, exports and replay.
 
 Rules:
+- A Review may be used from any thread (e.g. a worker running a long replay), one call at a
+  time: calls are serialised by a lock.
 - `open_review` never writes (db/sqlite_files.py: `mode=ro`, immutable or a temporary copy on
   read-only media). It works on a record copied from another PC and on one a running console
   is writing; every method reads inside one transaction, so it sees one committed state.
@@ -22,6 +24,7 @@ Rules:
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -114,9 +117,11 @@ class Review:
         self.note = handle.note  # how a read-only medium was handled ("" normally)
         self.m = bound_models(self.database)
         self._actor_cache: dict[int, tuple[str, str]] = {}
+        self._lock = threading.RLock()  # one query at a time, from any thread
 
     def close(self) -> None:
-        self._handle.close()
+        with self._lock:
+            self._handle.close()
 
     def __enter__(self) -> Review:
         return self
@@ -188,7 +193,7 @@ class Review:
 
     def _guard(self, doing: str, work: Callable[[], Any]) -> Any:
         try:
-            with self._read():
+            with self._lock, self._read():
                 self._actors()
                 return work()
         except (pw.PeeweeException, OSError) as exc:

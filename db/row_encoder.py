@@ -17,13 +17,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from db.canonical import Value, canonical, chain_hash, json_text, scrub
+from db.canonical import Value, canonical, chain_hash, fields_text, scrub
 from db.floor_replay import FloorReducer, key_interface, key_linkedid, key_queue
 from db.models import CHAINED_MODELS, TABLE_INDEX
 
 JOURNAL = TABLE_INDEX["journal"]
 FLOOR_SNAPSHOT = TABLE_INDEX["floor_snapshot"]
 TABLE_NAMES: tuple[str, ...] = tuple(m.KIND for m in CHAINED_MODELS)
+HAS_PAYLOAD: tuple[bool, ...] = tuple(m.PAYLOAD for m in CHAINED_MODELS)
 
 ActorKey = tuple[str, str]  # (supervisor, workstation)
 
@@ -117,24 +118,26 @@ class RowEncoder:
             raise RuntimeError(f"record sequence broken: got {seq} after {self.last_seq}")
         if table == JOURNAL:
             name, raw = payload
-            fields = fields_object(raw)
+            fields = raw if raw.__class__ is dict else fields_object(raw)
             content: tuple[Value, ...] = (
                 name,
                 key_interface(fields, name),
                 key_queue(fields),
                 key_linkedid(fields),
-                json_text(fields),
+                fields_text(fields),
             )
             self._journal_policy(seq, ts_us, name, fields)
         else:
             content = tuple(payload)
         actor_id = self._actor(actor)
+        kind = TABLE_NAMES[table]
+        has_payload = HAS_PAYLOAD[table]
         try:
-            canon = canonical(TABLE_NAMES[table], seq, ts_us, actor[0], actor[1], content)
+            canon = canonical(kind, seq, ts_us, actor[0], actor[1], content, has_payload)
         except UnicodeEncodeError:
             content = tuple(scrub(v) if isinstance(v, str) else v for v in content)
             actor = (scrub(actor[0]), scrub(actor[1]))
-            canon = canonical(TABLE_NAMES[table], seq, ts_us, actor[0], actor[1], content)
+            canon = canonical(kind, seq, ts_us, actor[0], actor[1], content, has_payload)
         digest = chain_hash(self.last_hash, canon)
         batch = self.batch
         rows = batch.rows.get(table)

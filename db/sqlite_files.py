@@ -27,10 +27,12 @@ Reading (review, verify, export):
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sqlite3
 import tempfile
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,8 +190,15 @@ class ReadOnlyFile:
 
 def _ro_database(path: Path, flags: str, busy_timeout_s: float) -> pw.SqliteDatabase:
     uri = f"{path.resolve().as_uri()}?{flags}"
+    # One connection shared by whichever thread uses the Review (thread_safe=False); the
+    # Review serialises its calls, so a worker thread may run long queries.
     return pw.SqliteDatabase(
-        uri, uri=True, timeout=busy_timeout_s, check_same_thread=False, autoconnect=False
+        uri,
+        uri=True,
+        timeout=busy_timeout_s,
+        check_same_thread=False,
+        autoconnect=False,
+        thread_safe=False,
     )
 
 
@@ -254,13 +263,19 @@ def open_read_only(path: Path, busy_timeout_s: float = 2.0) -> ReadOnlyFile:
 
 
 class Checkpointer:
-    """Runs PASSIVE checkpoints on its own connection after commits (SQLite only)."""
+    """A thread with its own connection: PASSIVE checkpoints after commits, and on request an
+    immediate fsync of the WAL file (what makes an intent committed with synchronous=NORMAL
+    survive a power loss too, a few milliseconds after its caller went on). SQLite only.
+    """
 
     def __init__(self, path: Path, every_s: float) -> None:
         self._path = path
+        self._wal = path.with_name(path.name + "-wal")
         self._every_s = every_s
         self._dirty = False
-        self._stop = threading.Event()
+        self._sync = False
+        self._wake = threading.Event()
+        self._stop = False
         self._thread = threading.Thread(target=self._run, name="record-checkpoint", daemon=True)
 
     def start(self) -> None:
@@ -269,9 +284,22 @@ class Checkpointer:
     def poke(self) -> None:
         self._dirty = True
 
+    def sync_now(self) -> None:
+        self._dirty = True
+        self._sync = True
+        self._wake.set()
+
     def stop(self) -> None:
-        self._stop.set()
+        self._stop = True
+        self._wake.set()
         self._thread.join(10.0)
+
+    def _fsync_wal(self) -> None:
+        try:
+            with self._wal.open("r+b") as fh:
+                os.fsync(fh.fileno())
+        except OSError as exc:
+            log.warning("could not fsync %s: %s", self._wal.name, exc)
 
     def _run(self) -> None:
         try:
@@ -279,11 +307,20 @@ class Checkpointer:
         except sqlite3.Error:
             log.warning("checkpoint connection failed; WAL grows until the record is closed")
             return
+        last = time.monotonic()
         try:
-            while not self._stop.wait(self._every_s):
-                if not self._dirty:
+            while True:
+                self._wake.wait(self._every_s)
+                self._wake.clear()
+                if self._sync:
+                    self._sync = False
+                    self._fsync_wal()
+                if self._stop:
+                    return
+                if not self._dirty or time.monotonic() - last < self._every_s:
                     continue
                 self._dirty = False
+                last = time.monotonic()
                 try:
                     connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 except sqlite3.Error as exc:

@@ -1,18 +1,26 @@
-"""The writer thread: the only code that writes a record file while the console runs.
+"""The writer: the only code that writes a record file while the console runs.
 
 Rules:
 - Producers (GUI thread, AMI thread ...) only reserve a seq and append to an in-memory queue
   under one lock; the seq is fixed at that moment, so queue order is chain order.
-- The thread takes everything queued (lingering up to `max_delay_s` so rows go in big
-  transactions), hashes it in seq order and inserts it in one transaction together with the
-  chain head update. The head update is a compare-and-set on the previous last seq: a second
-  writer on the same file (another console) can never fork the chain, it fails instead.
-- A supervisor action's intent is urgent: the thread stops lingering, commits everything up to
-  and including it with synchronous=FULL (db/sqlite_files.py) and only then releases the
-  caller. Everything else is committed with synchronous=NORMAL.
-- "Committed" means the transaction returned; `on_commit(last_seq)` is called after it. A
-  SIGKILL loses only rows not yet committed, never a committed one, and never corrupts the
-  file (SQLite WAL).
+- Two threads, a pipeline: the encoder thread ("record-writer") takes everything queued
+  (lingering up to `max_delay_s` so rows go in big transactions), hashes it in seq order and
+  hands the batch on; the commit thread ("record-commit") owns the database connection and
+  inserts each batch in one transaction with the chain head update. While SQLite writes one
+  batch (without the GIL) the next one is being hashed. At most two batches wait between
+  them, so memory stays bounded when the disk is slow.
+- The chain head update is a compare-and-set on the previous last seq: a second writer on the
+  same file (another console) can never fork the chain, it fails instead.
+- A supervisor action's intent is urgent: the encoder stops lingering, and its batch is
+  committed with synchronous=FULL (db/sqlite_files.py) before the caller is released.
+  Everything else is committed with synchronous=NORMAL. With `intent_sync="normal"` the
+  intent's commit does not wait for the disk either: it survives a console crash at once
+  (WAL) and a power loss once the checkpoint thread has fsynced the WAL, which it does
+  immediately - a few milliseconds, in parallel with the action's own round trip to the
+  PBX. That meets a 2 ms budget on disks whose fsync alone takes longer.
+- "Committed" means the transaction returned; `on_commit(last_seq)` is called after it (on the
+  commit thread). A SIGKILL loses only rows not yet committed, never a committed one, and
+  never corrupts the file (SQLite WAL).
 - A busy database (another program's lock) is retried with back-off; any other failure stops
   the writer: waiting intents get the error, later writes raise RecordWriteError, and
   `on_error` is called once.
@@ -21,29 +29,28 @@ Rules:
 - Retention: a cut removes rows older than the cut-off in chunks of `retention_chunk_rows`,
   each chunk one transaction that deletes rows and appends a `retention_cut` anchor row (the
   hash of the last removed row), so the chain stays verifiable and an intent waits at most
-  one chunk. The cut starts at a floor snapshot when there is one, so replay still works
-  from the first kept minute.
+  one chunk. The cut follows a floor snapshot when there is one, so replay still works from
+  the first kept minute (db/writer_queries.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
+import queue
 import sqlite3
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import peewee as pw
 
-from db.dbapi import cursor_of, run_sql
+from db.dbapi import cursor_of
 from db.errors import RecordError, RecordLockedError, RecordWriteError
-from db.floor_replay import FloorReducer
 from db.models import CHAINED_MODELS, TABLE_INDEX, insert_sql, table_name
 from db.row_encoder import FLOOR_SNAPSHOT, ActorKey, EncodedBatch, RowEncoder
 from db.sqlite_files import (
@@ -54,6 +61,7 @@ from db.sqlite_files import (
     sqlite_cause,
     translate,
 )
+from db.writer_queries import RetentionPlan, plan_retention_chunk, restore_encoder
 
 log = logging.getLogger(__name__)
 
@@ -95,22 +103,40 @@ class WriterConfig:
     retention_chunk_rows: int = 50_000
     wrapup_s: tuple[tuple[str, float], ...] = ()
     default_wrapup_s: float = 0.0
+    intent_sync: str = "full"  # "full": fsync in the commit; "normal": fsync right after
 
 
 class ConcurrentWriterError(RecordLockedError):
     pass
 
 
+@dataclass
+class _Job:
+    """Work for the commit thread: a batch to commit, or a call to run on the connection."""
+
+    batch: EncodedBatch | None = None
+    durable: bool = False
+    waiters: list[Waiter] = field(default_factory=list)
+    extra: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+    call: Callable[[pw.Database], Any] | None = None
+    result: Any = None
+    error: BaseException | None = None
+    finished: threading.Event | None = None
+    stop: bool = False
+
+
 class RecordWriter:
-    """Owns the writer thread. `start()` opens the file (typed errors raise there)."""
+    """Owns the writer threads. `start()` opens the file (typed errors raise there)."""
 
     def __init__(
         self,
         config: WriterConfig,
         on_commit: Callable[[int], None] | None = None,
         on_error: Callable[[RecordError], None] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.config = config
+        self.clock = clock  # wall time for retention cut-offs and anchor rows
         self.on_commit = on_commit
         self.on_error = on_error
         self._lock = threading.Lock()
@@ -123,27 +149,41 @@ class RecordWriter:
         self.error: RecordError | None = None
         self.meta: dict[str, str] = {}
         self.committed_seq = 0
-        self._thread: threading.Thread | None = None
-        self._checkpointer: Checkpointer | None = None
-        self._started = threading.Event()
-        self._start_error: BaseException | None = None
-        self._database: pw.SqliteDatabase | None = None
-        self._encoder: RowEncoder | None = None
-        self._insert: dict[int, str] = {}
-        self._next_retention = 0.0
         self.current_actor: ActorKey = ("", "")  # who retention cuts are written as
+        self._encoder: RowEncoder | None = None
+        self._jobs: queue.Queue[_Job] = queue.Queue(maxsize=2)
+        self._encode_thread: threading.Thread | None = None
+        self._commit_thread: threading.Thread | None = None
+        self._opened = threading.Event()
+        self._open_error: BaseException | None = None
+        self._database: pw.SqliteDatabase | None = None
+        self._insert: dict[int, str] = {}
+        self._checkpointer: Checkpointer | None = None
+        self._next_retention = 0.0
 
     # ------------------------------------------------------------------ producer side
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="record-writer", daemon=True)
-        self._thread.start()
-        self._started.wait()
-        if self._start_error is not None:
-            self._thread.join()
-            raise self._start_error
+        self._commit_thread = threading.Thread(
+            target=self._commit_run, name="record-commit", daemon=True
+        )
+        self._commit_thread.start()
+        self._opened.wait()
+        if self._open_error is not None:
+            self._commit_thread.join()
+            raise self._open_error
+        encoder = self._encoder
+        assert encoder is not None
+        self._next_seq = encoder.last_seq + 1
+        self.committed_seq = encoder.last_seq
+        if self.config.retention_days is not None:
+            self._next_retention = time.monotonic()
         self._checkpointer = Checkpointer(self.config.path, self.config.checkpoint_every_s)
         self._checkpointer.start()
+        self._encode_thread = threading.Thread(
+            target=self._encode_run, name="record-writer", daemon=True
+        )
+        self._encode_thread.start()
 
     def enqueue(
         self,
@@ -189,7 +229,7 @@ class RecordWriter:
         return waiter
 
     def close(self, timeout_s: float = 60.0) -> None:
-        if self._thread is None:
+        if self._encode_thread is None:
             return
         with self._lock:
             already = self._closing
@@ -198,155 +238,90 @@ class RecordWriter:
                 self._pending.append((CONTROL_CLOSE, -1, 0, ("", ""), None, None))
                 self._urgent = True
                 self._wake.notify()
-        self._thread.join(timeout_s)
+        self._encode_thread.join(timeout_s)
+        if self._commit_thread is not None:
+            self._commit_thread.join(timeout_s)
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None
 
-    # ------------------------------------------------------------------ writer thread
+    # ------------------------------------------------------------------ commit thread
 
-    def _run(self) -> None:
-        try:
-            self._open()
-        except BaseException as exc:
-            self._start_error = exc
-            self._started.set()
-            return
-        self._started.set()
-        try:
-            self._loop()
-        except BaseException as exc:  # the thread must never die silently
-            log.exception("record writer stopped")
-            self._fail(exc if isinstance(exc, RecordError) else RecordWriteError(str(exc)))
-        finally:
-            if self._database is not None:
-                with contextlib.suppress(Exception):
-                    self._database.close()
-
-    def _open(self) -> None:
+    def _commit_run(self) -> None:
         cfg = self.config
-        database, meta = open_for_writing(cfg.path, cfg.busy_timeout_s)
-        self._database = database
-        self.meta = meta
         try:
-            self._encoder = restore_encoder(database, cfg)
-        except (pw.PeeweeException, sqlite3.Error) as exc:
-            database.close()
-            raise translate(exc, cfg.path, "read the record's last rows") from exc
-        self._insert = {i: insert_sql(database, m) for i, m in enumerate(CHAINED_MODELS)}
-        self._next_seq = self._encoder.last_seq + 1
-        self.committed_seq = self._encoder.last_seq
-        if cfg.retention_days is not None:
-            self._next_retention = time.monotonic()
-
-    def _take(self) -> list[Item]:
-        cfg = self.config
-        with self._wake:
-            while not self._pending:
-                if self._retention_due():
-                    return []
-                self._idle = True
-                self._wake.wait(timeout=1.0)
-            self._idle = False
-            deadline = time.monotonic() + cfg.max_delay_s
-            while not self._urgent and len(self._pending) < cfg.max_batch_rows:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._wake.wait(remaining)
-            items = list(self._pending)
-            self._pending.clear()
-            self._urgent = False
-            return items
-
-    def _retention_due(self) -> bool:
-        if self.config.retention_days is None or time.monotonic() < self._next_retention:
-            return False
-        self._next_retention = time.monotonic() + self.config.retention_every_s
-        cutoff_us = int((time.time() - self.config.retention_days * 86_400) * 1_000_000)
-        seq = self._next_seq
-        self._next_seq = seq + 1
-        self._pending.append((CONTROL_RETENTION, seq, 0, self.current_actor, cutoff_us, None))
-        return True
-
-    def _loop(self) -> None:
-        while True:
-            items = self._take()
+            database, meta = open_for_writing(cfg.path, cfg.busy_timeout_s)
+            self._database = database
+            self.meta = meta
             try:
-                if not self._process(items):
-                    return
-            except RecordError as exc:
-                for item in items:
-                    if item[5] is not None and not item[5].event.is_set():
-                        item[5].done(exc)
-                raise
-
-    def _process(self, items: list[Item]) -> bool:
-        """Encode and commit one batch; False after the close item."""
-        encoder = self._encoder
-        assert encoder is not None
-        waiters: list[Waiter] = []
-        durable = False
-        for item in items:
-            code, seq, ts_us, actor, payload, waiter = item
-            if code >= 0:
-                encoder.add(code, seq, ts_us, actor, payload)
-                if encoder.due:
-                    self._queue_snapshots(actor)
-                if waiter is not None:
-                    waiters.append(waiter)
-                    durable = True
-                continue
-            # control items: commit what came before them first
-            self._commit(encoder.take_batch(), durable, waiters)
-            waiters, durable = [], False
-            if code == CONTROL_CLOSE:
-                self._drain()
-                self._finish()
-                return False
-            if code == CONTROL_RETENTION:
-                self._retention_chunk(seq, int(payload), actor, waiter)
-            elif waiter is not None:
-                waiter.done()
-        self._commit(encoder.take_batch(), durable, waiters)
-        return True
-
-    def _drain(self) -> None:
-        """At close: write what the writer itself queued (snapshots) after the close item."""
-        encoder = self._encoder
-        assert encoder is not None
-        while True:
-            with self._lock:
-                rest = list(self._pending)
-                self._pending.clear()
-            if not rest:
-                return
-            for code, seq, ts_us, actor, payload, waiter in rest:
-                if code >= 0:
-                    encoder.add(code, seq, ts_us, actor, payload)
-                    if encoder.due:
-                        self._queue_snapshots(actor)
-                elif waiter is not None:
-                    waiter.done()
-            self._commit(encoder.take_batch(), False, [])
-
-    def _queue_snapshots(self, actor: ActorKey) -> None:
-        encoder = self._encoder
-        assert encoder is not None
-        with self._lock:
-            for due in encoder.due:
-                seq = self._next_seq
-                self._next_seq = seq + 1
-                self._pending.append(
-                    (FLOOR_SNAPSHOT, seq, due.ts_us, actor, (due.through_seq, due.state), None)
+                self._encoder = restore_encoder(
+                    database,
+                    wrapup_s=dict(cfg.wrapup_s),
+                    default_wrapup_s=cfg.default_wrapup_s,
+                    snapshot_every_s=cfg.snapshot_every_s,
+                    snapshot_every_rows=cfg.snapshot_every_rows,
                 )
-            encoder.due.clear()
+            except (pw.PeeweeException, sqlite3.Error) as exc:
+                raise translate(exc, cfg.path, "read the record's last rows") from exc
+            self._insert = {i: insert_sql(database, m) for i, m in enumerate(CHAINED_MODELS)}
+        except BaseException as exc:
+            self._open_error = exc
+            if self._database is not None:
+                self._database.close()
+            self._opened.set()
+            return
+        self._opened.set()
+        try:
+            self._commit_loop()
+        except BaseException as exc:  # the thread must never die silently
+            log.exception("record commit thread stopped")
+            error = exc if isinstance(exc, RecordError) else RecordWriteError(str(exc))
+            self._fail(error)
+            self._refuse_jobs(error)
+        finally:
+            with contextlib.suppress(Exception):
+                self._database.close()
 
-    def _commit(self, batch: EncodedBatch, durable: bool, waiters: list[Waiter]) -> None:
-        if batch.count:
-            self._write(batch, durable, [])
-        for waiter in waiters:
-            waiter.done()
+    def _refuse_jobs(self, error: RecordError) -> None:
+        """After a failure: answer every job still coming with the error, until stopped."""
+        while True:
+            job = self._jobs.get()
+            for waiter in job.waiters:
+                waiter.done(error)
+            if job.finished is not None:
+                job.error = error
+                job.finished.set()
+            if job.stop:
+                return
+
+    def _commit_loop(self) -> None:
+        database = self._database
+        assert database is not None
+        while True:
+            job = self._jobs.get()
+            if job.stop:
+                with contextlib.suppress(Exception):
+                    checkpoint(database)
+                return
+            if job.call is not None:
+                try:
+                    job.result = job.call(database)
+                except BaseException as exc:
+                    job.error = exc
+                if job.finished is not None:
+                    job.finished.set()
+                continue
+            try:
+                if job.batch is not None and (job.batch.count or job.extra):
+                    self._write(job.batch, job.durable, job.extra)
+            except RecordError as exc:
+                for waiter in job.waiters:
+                    waiter.done(exc)
+                raise
+            for waiter in job.waiters:
+                waiter.done()
+            if job.finished is not None:
+                job.finished.set()
 
     def _write(
         self,
@@ -368,9 +343,10 @@ class RecordWriter:
             f'INSERT INTO "actor" ("id", "supervisor", "workstation") VALUES ({param}, {param}, '
             f"{param})"
         )
+        full = durable and self.config.intent_sync == "full"
         while True:
             try:
-                if durable:
+                if full:
                     set_durable(database, True)
                 try:
                     with database.atomic():
@@ -389,7 +365,7 @@ class RecordWriter:
                                 self.config.path,
                             )
                 finally:
-                    if durable:
+                    if full:
                         set_durable(database, False)
             except (pw.PeeweeException, sqlite3.Error) as exc:
                 cause = sqlite_cause(exc)
@@ -402,21 +378,166 @@ class RecordWriter:
             break
         self.committed_seq = batch.last_seq
         if self._checkpointer is not None:
-            self._checkpointer.poke()
+            if durable and not full:
+                self._checkpointer.sync_now()
+            else:
+                self._checkpointer.poke()
         if self.on_commit is not None:
             try:
                 self.on_commit(batch.last_seq)
             except Exception:
                 log.exception("on_commit callback failed")
 
+    # ------------------------------------------------------------------ encoder thread
+
+    def _encode_run(self) -> None:
+        try:
+            while True:
+                if not self._process(self._take()):
+                    return
+        except _CommitThreadGoneError:
+            return
+        except BaseException as exc:  # the thread must never die silently
+            log.exception("record writer stopped")
+            self._fail(exc if isinstance(exc, RecordError) else RecordWriteError(str(exc)))
+            self._submit(_Job(stop=True))
+
+    def _take(self) -> list[Item]:
+        cfg = self.config
+        with self._wake:
+            while not self._pending:
+                if self._retention_due():
+                    break
+                self._idle = True
+                self._wake.wait(timeout=1.0)
+            self._idle = False
+            deadline = time.monotonic() + cfg.max_delay_s
+            while not self._urgent and len(self._pending) < cfg.max_batch_rows:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._wake.wait(remaining)
+            items = list(self._pending)
+            self._pending.clear()
+            self._urgent = False
+            return items
+
+    def _retention_due(self) -> bool:
+        """Called with the lock held, when idle: queue a periodic retention cut if due."""
+        if self.config.retention_days is None or time.monotonic() < self._next_retention:
+            return False
+        self._next_retention = time.monotonic() + self.config.retention_every_s
+        cutoff_us = int((self.clock() - self.config.retention_days * 86_400) * 1_000_000)
+        seq = self._next_seq
+        self._next_seq = seq + 1
+        self._pending.append((CONTROL_RETENTION, seq, 0, self.current_actor, cutoff_us, None))
+        return True
+
+    def _submit(self, job: _Job) -> None:
+        """Hand a job to the commit thread; gives up if that thread has died."""
+        while True:
+            try:
+                self._jobs.put(job, timeout=0.5)
+                return
+            except queue.Full:
+                if self._commit_thread is None or not self._commit_thread.is_alive():
+                    error = self.error or RecordWriteError("the record's commit thread stopped")
+                    for waiter in job.waiters:
+                        waiter.done(error)
+                    raise _CommitThreadGoneError from None
+
+    def _call(self, fn: Callable[[pw.Database], Any]) -> Any:
+        """Run `fn(database)` on the commit thread after everything submitted before it."""
+        job = _Job(call=fn, finished=threading.Event())
+        self._submit(job)
+        assert job.finished is not None
+        while not job.finished.wait(0.5):
+            if self._commit_thread is None or not self._commit_thread.is_alive():
+                raise _CommitThreadGoneError
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _process(self, items: list[Item]) -> bool:
+        """Encode one batch and hand it on; False after the close item."""
+        encoder = self._encoder
+        assert encoder is not None
+        waiters: list[Waiter] = []
+        durable = False
+        for code, seq, ts_us, actor, payload, waiter in items:
+            if code >= 0:
+                encoder.add(code, seq, ts_us, actor, payload)
+                if encoder.due:
+                    self._queue_snapshots(actor)
+                if waiter is not None:
+                    waiters.append(waiter)
+                    durable = True
+                continue
+            if code == CONTROL_FLUSH:
+                if waiter is not None:
+                    waiters.append(waiter)
+                continue
+            self._submit(_Job(batch=encoder.take_batch(), durable=durable, waiters=waiters))
+            waiters, durable = [], False
+            if code == CONTROL_CLOSE:
+                self._drain()
+                self._submit(_Job(stop=True))
+                return False
+            self._retention_chunk(seq, int(payload), actor, waiter)
+        job = _Job(batch=encoder.take_batch(), durable=durable, waiters=waiters)
+        if durable:
+            # Wait for an intent's commit instead of encoding on: a thread that keeps the GIL
+            # would delay the commit thread by up to the interpreter's switch interval (5 ms).
+            job.finished = threading.Event()
+        self._submit(job)
+        if job.finished is not None:
+            while not job.finished.wait(0.5):
+                if self._commit_thread is None or not self._commit_thread.is_alive():
+                    raise _CommitThreadGoneError
+        return True
+
+    def _drain(self) -> None:
+        """At close: encode what the writer itself queued (snapshots) after the close item."""
+        encoder = self._encoder
+        assert encoder is not None
+        while True:
+            with self._lock:
+                rest = list(self._pending)
+                self._pending.clear()
+            if not rest:
+                return
+            waiters = []
+            for code, seq, ts_us, actor, payload, waiter in rest:
+                if code >= 0:
+                    encoder.add(code, seq, ts_us, actor, payload)
+                    if encoder.due:
+                        self._queue_snapshots(actor)
+                if waiter is not None:
+                    waiters.append(waiter)
+            self._submit(_Job(batch=encoder.take_batch(), waiters=waiters))
+
+    def _queue_snapshots(self, actor: ActorKey) -> None:
+        encoder = self._encoder
+        assert encoder is not None
+        with self._lock:
+            for due in encoder.due:
+                seq = self._next_seq
+                self._next_seq = seq + 1
+                self._pending.append(
+                    (FLOOR_SNAPSHOT, seq, due.ts_us, actor, (due.through_seq, due.state), None)
+                )
+            encoder.due.clear()
+
     def _retention_chunk(
         self, seq: int, cutoff_us: int, actor: ActorKey, waiter: Waiter | None
     ) -> None:
         """One chunk of a retention cut; queues the next chunk (with the waiter) if needed."""
-        database = self._database
         encoder = self._encoder
-        assert database is not None and encoder is not None
-        plan = plan_retention_chunk(database, cutoff_us, self.config.retention_chunk_rows)
+        assert encoder is not None
+        chunk = self.config.retention_chunk_rows
+        plan: RetentionPlan | None = self._call(
+            lambda database: plan_retention_chunk(database, cutoff_us, chunk)
+        )
         if plan is None:
             with self._lock:
                 if self._next_seq == seq + 1:  # nobody reserved a seq since: hand it back
@@ -426,44 +547,39 @@ class RecordWriter:
                     return
             # the reserved seq needs a row or the chain would have a gap: a no-op cut row
             plan = RetentionPlan(first_kept=0, prev_hash="", rows_removed=0, more=False)
-        first_kept = plan.first_kept
         extra: list[tuple[str, tuple[Any, ...]]] = []
-        if first_kept:
-            for model in CHAINED_MODELS:
-                extra.append(
-                    (
-                        f'DELETE FROM "{table_name(model)}" WHERE "seq" < {database.param}',
-                        (first_kept,),
-                    )
-                )
+        if plan.first_kept:
+            param = "?" if self._database is None else self._database.param
+            extra = [
+                (f'DELETE FROM "{table_name(m)}" WHERE "seq" < {param}', (plan.first_kept,))
+                for m in CHAINED_MODELS
+            ]
         encoder.add(
             RETENTION_CUT,
             seq,
-            int(time.time() * 1_000_000),
+            int(self.clock() * 1_000_000),
             actor,
-            (first_kept, plan.prev_hash, cutoff_us, plan.rows_removed),
+            (plan.first_kept, plan.prev_hash, cutoff_us, plan.rows_removed),
         )
-        self._write(encoder.take_batch(), False, extra)
+        done = [waiter] if waiter is not None and not plan.more else []
+        self._submit(_Job(batch=encoder.take_batch(), waiters=done, extra=extra))
         if plan.more:
             with self._lock:
                 next_seq = self._next_seq
                 self._next_seq = next_seq + 1
                 self._pending.append((CONTROL_RETENTION, next_seq, 0, actor, cutoff_us, waiter))
-        elif waiter is not None:
-            waiter.done()
 
-    def _finish(self) -> None:
-        database = self._database
-        if database is not None:
-            with contextlib.suppress(Exception):
-                checkpoint(database)
+    # ------------------------------------------------------------------ failure
 
     def _fail(self, error: RecordError) -> None:
         with self._lock:
-            if self.error is None:
-                self.error = error
+            if self.error is not None:
+                return
+            self.error = error
             pending = list(self._pending)
             self._pending.clear()
+            self._urgent = True
+            self._wake.notify()
         for item in pending:
             if item[5] is not None:
                 item[5].done(error)
@@ -474,138 +590,5 @@ class RecordWriter:
                 log.exception("on_error callback failed")
 
 
-@dataclass(frozen=True)
-class RetentionPlan:
-    first_kept: int
-    prev_hash: str
-    rows_removed: int
-    more: bool
-
-
-def _min_seq(database: pw.Database) -> int | None:
-    found: list[int] = []
-    for model in CHAINED_MODELS:
-        row = run_sql(database, f'SELECT MIN("seq") FROM "{table_name(model)}"').fetchone()
-        if row and row[0] is not None:
-            found.append(int(row[0]))
-    return min(found) if found else None
-
-
-def row_hash_at(database: pw.Database, seq: int) -> bytes | None:
-    for model in CHAINED_MODELS:
-        row = run_sql(
-            database,
-            f'SELECT "row_hash" FROM "{table_name(model)}" WHERE "seq" = {database.param}',
-            (seq,),
-        ).fetchone()
-        if row is not None:
-            return bytes(row[0])
-    return None
-
-
-def plan_retention_chunk(
-    database: pw.Database, cutoff_us: int, chunk_rows: int
-) -> RetentionPlan | None:
-    """Where the next retention chunk cuts, or None when nothing is old enough."""
-    lowest = _min_seq(database)
-    if lowest is None:
-        return None
-    param = database.param
-    # Prefer cutting right after the rows a floor snapshot covers, so replay works from the
-    # first kept row: the newest snapshot whose last covered journal row is old enough.
-    row = run_sql(
-        database,
-        'SELECT s."through_seq" FROM "floor_snapshot" s JOIN "journal" j '
-        f'ON j."seq" = s."through_seq" WHERE j."ts_us" < {param} '
-        'ORDER BY s."seq" DESC LIMIT 1',
-        (cutoff_us,),
-    ).fetchone()
-    target = int(row[0]) + 1 if row is not None else None
-    if target is None:
-        # No snapshot before the cut-off: cut after the newest row that is older than it.
-        newest_old = 0
-        for model in CHAINED_MODELS:
-            r = run_sql(
-                database,
-                f'SELECT MAX("seq") FROM "{table_name(model)}" WHERE "ts_us" < {param}',
-                (cutoff_us,),
-            ).fetchone()
-            if r and r[0] is not None:
-                newest_old = max(newest_old, int(r[0]))
-        target = newest_old + 1 if newest_old else None
-    if target is None or target <= lowest:
-        return None
-    first_kept = min(target, lowest + chunk_rows)
-    prev = row_hash_at(database, first_kept - 1)
-    if prev is None:
-        return None  # the row before the cut is already missing: leave the evidence alone
-    removed = 0
-    for model in CHAINED_MODELS:
-        r = run_sql(
-            database,
-            f'SELECT COUNT(*) FROM "{table_name(model)}" WHERE "seq" < {param}',
-            (first_kept,),
-        ).fetchone()
-        removed += int(r[0])
-    return RetentionPlan(first_kept, prev.hex(), removed, more=first_kept < target)
-
-
-def restore_encoder(database: pw.Database, cfg: WriterConfig) -> RowEncoder:
-    """Continue the chain of an existing record: head, actors, and the replay reducer."""
-    head = run_sql(
-        database, 'SELECT "last_seq", "last_hash" FROM "chain_head" WHERE "id" = 1'
-    ).fetchone()
-    last_seq, last_hash = (int(head[0]), bytes(head[1])) if head else (0, bytes(32))
-    actors = {
-        (str(s), str(w)): int(i)
-        for i, s, w in run_sql(
-            database, 'SELECT "id", "supervisor", "workstation" FROM "actor"'
-        ).fetchall()
-    }
-    wrapup = dict(cfg.wrapup_s)
-    snap = run_sql(
-        database,
-        'SELECT "through_seq", "state", "ts_us" FROM "floor_snapshot" ORDER BY "seq" DESC LIMIT 1',
-    ).fetchone()
-    reducer: FloorReducer | None = None
-    through = 0
-    if snap is not None:
-        try:
-            reducer = FloorReducer.from_json(str(snap[1]))
-            reducer.wrapup_s = wrapup or reducer.wrapup_s
-            reducer.default_wrapup_s = cfg.default_wrapup_s
-            through = int(snap[0])
-        except (ValueError, KeyError, TypeError, IndexError):
-            log.warning("latest floor snapshot unreadable; replay state restarts empty")
-            reducer = None
-    if reducer is None:
-        reducer = FloorReducer(wrapup, cfg.default_wrapup_s)
-        through = 0
-    cursor = run_sql(
-        database,
-        f'SELECT "seq", "ts_us", "name", "fields" FROM "journal" WHERE "seq" > {database.param} '
-        'ORDER BY "seq"',
-        (through,),
-    )
-    last_journal_seq = through
-    last_journal_ts: int | None = int(snap[2]) if snap is not None else None
-    rows_since = 0
-    for seq, ts_us, name, fields in cursor:
-        if reducer.handles(name):
-            try:
-                reducer.apply(ts_us / 1_000_000, name, json.loads(fields))
-            except ValueError:
-                log.warning("journal row %s has unreadable fields", seq)
-        last_journal_seq, last_journal_ts = int(seq), int(ts_us)
-        rows_since += 1
-    return RowEncoder(
-        last_seq=last_seq,
-        last_hash=last_hash,
-        actors=actors,
-        reducer=reducer,
-        snapshot_every_s=cfg.snapshot_every_s,
-        snapshot_every_rows=cfg.snapshot_every_rows,
-        last_journal_ts_us=last_journal_ts,
-        last_journal_seq=last_journal_seq,
-        rows_since_snapshot=rows_since,
-    )
+class _CommitThreadGoneError(Exception):
+    """The commit thread is gone; the encoder thread ends quietly."""

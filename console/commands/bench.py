@@ -21,7 +21,7 @@ from pathlib import Path
 
 # name → "module:function" ; the names are what --only selects.
 BENCHES: dict[str, str] = {
-    "ingest": "cti.ami.bench_codec:bench_ingest",
+    "ingest": "cti.state.bench_store:bench_ingest_with_store",
     "store": "cti.state.bench_store:bench_store",
     "record": "db.bench_record:bench_record",
     "floor": "console.bench.floor:bench_floor",

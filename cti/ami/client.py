@@ -55,7 +55,7 @@ from cti.ami.actions import (
 from cti.ami.backoff import Backoff
 from cti.ami.codec import AmiCodec, ProtocolError, ProtocolErrorKind
 from cti.ami.correlation import ActionTracker, Outcome
-from cti.ami.events import AmiEvent, Shutdown, to_event
+from cti.ami.events import AmiEvent, GenericEvent, Shutdown, to_event
 from cti.ami.message import Banner, Message
 from cti.ami.sync import SYNC_ACTIONS, SyncSnapshot, build_snapshot
 
@@ -201,6 +201,7 @@ class _Connection:
         self.waiters: dict[str, asyncio.Future[ActionResult]] = {}
         self.banner: asyncio.Future[Banner] = asyncio.get_running_loop().create_future()
         self.authenticated = False
+        self.live = False
         self.holding = False
         self.held: list[AmiEvent] = []
         self.gate_action_id: str | None = None
@@ -300,7 +301,15 @@ class _Connection:
                 )
             return
         client = self.client
-        event = to_event(item, client.clock()) if item.is_event else None
+        event: AmiEvent | None = None
+        if item.is_event:
+            try:
+                event = to_event(item, client.clock())
+            except Exception:  # a typing bug must not take the link down
+                log.exception("AMI: could not type event %s", item.name)
+                event = GenericEvent(
+                    message=item, received_at=client.clock(), event=item.name or ""
+                )
         consumed, outcome = self.tracker.handle(item, event)
         if outcome is not None:
             self._resolve(outcome)
@@ -376,6 +385,8 @@ class AmiClient:
         self._generation = 0
         self._status = LinkStatus(state=LinkState.DISCONNECTED, since=clock())
         self._status_lock = threading.Lock()
+        self._outstanding: set[concurrent.futures.Future[Any]] = set()
+        self._outstanding_lock = threading.Lock()
 
     # -- public API (any thread) -------------------------------------------------------------
 
@@ -415,18 +426,40 @@ class AmiClient:
 
     def submit(self, action: Action[R]) -> concurrent.futures.Future[R]:
         """Send `action` when logged in. The future holds its typed result or raises an
-        AmiError (NotConnectedError at once if the link is down)."""
+        AmiError (NotConnectedError at once if the link is down). Cancelling the future
+        stops waiting for the answer (the action may still have been sent)."""
+        result: concurrent.futures.Future[R] = concurrent.futures.Future()
         loop = self._loop
-        if loop is None:
-            failed: concurrent.futures.Future[R] = concurrent.futures.Future()
-            failed.set_exception(NotConnectedError("the AMI client is not running"))
-            return failed
+        if loop is None or self._thread is None or not self._thread.is_alive():
+            result.set_exception(NotConnectedError("the AMI client is not running"))
+            return result
+        with self._outstanding_lock:
+            self._outstanding.add(result)
+        result.add_done_callback(self._forget)
         try:
-            return asyncio.run_coroutine_threadsafe(self._submit(action), loop)
-        except RuntimeError:  # loop closed: the client has stopped
-            failed = concurrent.futures.Future()
-            failed.set_exception(NotConnectedError("the AMI client has stopped"))
-            return failed
+            loop.call_soon_threadsafe(self._start_submit, action, result)
+        except RuntimeError:  # the loop has closed: the client has stopped
+            _settle(result, NotConnectedError("the AMI client has stopped"))
+        return result
+
+    def _forget(self, fut: concurrent.futures.Future[Any]) -> None:
+        with self._outstanding_lock:
+            self._outstanding.discard(fut)
+
+    def _start_submit(self, action: Action[R], result: concurrent.futures.Future[R]) -> None:
+        if not result.set_running_or_notify_cancel():
+            return  # cancelled before it was sent
+        task = asyncio.ensure_future(self._submit(action))
+
+        def settle(t: asyncio.Future[R]) -> None:
+            if t.cancelled():
+                _settle(result, ConnectionLostError("the AMI client stopped"))
+            elif (exc := t.exception()) is not None:
+                _settle(result, exc)
+            elif not result.done():
+                result.set_result(t.result())
+
+        task.add_done_callback(settle)
 
     # -- I/O thread ----------------------------------------------------------------------------
 
@@ -460,6 +493,12 @@ class AmiClient:
             asyncio.run(self._main())
         except Exception:
             log.exception("AMI I/O thread crashed")
+        finally:
+            # A submit() that raced with stop() must not wait forever.
+            with self._outstanding_lock:
+                left = list(self._outstanding)
+            for fut in left:
+                _settle(fut, NotConnectedError("the AMI client has stopped"))
 
     async def _submit(self, action: Action[R]) -> R:
         conn = self._conn
@@ -557,7 +596,7 @@ class AmiClient:
         tasks = {reader_task, stop_task, session_task}
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-            if reader_task.done() and not session_task.done():
+            if reader_task.done() and not session_task.done() and not conn.live:
                 # The answer that explains the end (e.g. "Authentication failed" right before
                 # the PBX hangs up) may be waiting in the session task: let it run first.
                 conn.fail_pending(conn.down_reason or "connection closed")
@@ -583,6 +622,8 @@ class AmiClient:
             for t in tasks:
                 t.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+            if conn.banner.done() and not conn.banner.cancelled():
+                conn.banner.exception()  # retrieved: no "exception never retrieved" noise
             await conn.close()
 
     async def _session(self, conn: _Connection, backoff: Backoff) -> None:
@@ -616,6 +657,7 @@ class AmiClient:
         for event in held:
             self.deliver(event)
         backoff.reset()
+        conn.live = True
         self._publish(LinkState.LIVE, asterisk_version=snapshot.asterisk_version)
         if conn.down_reason is not None:  # a Shutdown was among the held events
             raise _LinkDownError(conn.down_reason)
@@ -694,6 +736,15 @@ class AmiClient:
             summary=summary,
             channels=channels,
         )
+
+
+def _settle(fut: concurrent.futures.Future[Any], exc: BaseException) -> None:
+    """Fail `fut` unless it is already done or cancelled (whatever its state)."""
+    if fut.done():
+        return
+    with contextlib.suppress(concurrent.futures.InvalidStateError, RuntimeError):
+        if fut.running() or fut.set_running_or_notify_cancel():
+            fut.set_exception(exc)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -96,6 +96,7 @@ DEVICE_STATES: Final[dict[str, int]] = {
     "ONHOLD": 8,
 }
 
+_BLANK_OR_END: Final = (" ", "\t", "")
 _TRUE: Final = frozenset({"1", "true", "yes", "on", "y", "t"})
 _FALSE: Final = frozenset({"0", "false", "no", "off", "n", "f"})
 
@@ -1364,14 +1365,19 @@ def typed_event(message: Message, received_at: float = 0.0) -> AmiEvent | None:
     The fast path for consumers that ignore untyped events (the store): frames of other
     events are never split into headers.
     """
+    raw = message._raw  # the hot path of ingest: read the frame's first line directly
+    if raw is not None and raw.startswith("Event: ") and raw[7:8] not in _BLANK_OR_END:
+        end = raw.find("\r\n")
+        factory = _FACTORIES.get(raw[7:end] if end >= 0 else raw[7:])
+        if factory is None:
+            return None
+        return factory(message, message.exact_map().get, received_at)
     name = message.event_name
     if name is None:
         return None
     factory = _FACTORIES.get(name)
     if factory is None:
         return None
-    if message.raw.startswith("Event: "):
-        return factory(message, message.exact_map().get, received_at)
     return factory(message, message.get, received_at)
 
 

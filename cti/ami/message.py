@@ -82,15 +82,13 @@ def _exact_dict(raw: str) -> dict[str, str] | None:
 
 
 class _Lazy:
-    # Everything derived from the frame text, computed on first use.
-    __slots__ = ("exact", "fold", "headers", "kind", "name")
-
-    def __init__(self) -> None:
-        self.headers: tuple[tuple[str, str], ...] | None = None
-        self.exact: dict[str, str] | None = None
-        self.fold: dict[str, str] | None = None
-        self.kind: int = -1
-        self.name: str | None = None
+    # Everything derived from the frame text, computed on first use. Class-level defaults
+    # (no __init__ body) keep creating one cheap: only what is computed gets stored.
+    headers: tuple[tuple[str, str], ...] | None = None
+    exact: dict[str, str] | None = None
+    fold: dict[str, str] | None = None
+    kind: int = -1
+    name: str | None = None
 
 
 class _MessageSlots:
@@ -147,8 +145,9 @@ class Message(_MessageSlots):
         """
         self: Message = _new(cls)
         _set_raw(self, raw)
-        _set_body(self, body)
         _set_lazy(self, None)
+        if body:  # almost never: `_body` stays unset (see the `body` property)
+            _set_body(self, body)
         return self
 
     # -- immutability -------------------------------------------------------------------
@@ -162,7 +161,7 @@ class Message(_MessageSlots):
     def __reduce__(
         self,
     ) -> tuple[type[Message], tuple[tuple[tuple[str, str], ...], tuple[str, ...]]]:
-        return (Message, (self.headers, self._body))
+        return (Message, (self.headers, self.body))
 
     # -- headers -------------------------------------------------------------------------
 
@@ -184,11 +183,14 @@ class Message(_MessageSlots):
     @property
     def body(self) -> tuple[str, ...]:
         """The `Response: Follows` body lines (empty for every other frame)."""
-        return self._body
+        try:
+            return self._body
+        except AttributeError:
+            return _NO_BODY
 
     @property
     def output(self) -> tuple[str, ...]:
-        return self._body or self.get_all("Output")
+        return self.body or self.get_all("Output")
 
     @property
     def raw(self) -> str:
@@ -316,13 +318,13 @@ class Message(_MessageSlots):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Message):
             return NotImplemented
-        return self.headers == other.headers and self._body == other._body
+        return self.headers == other.headers and self.body == other.body
 
     def __hash__(self) -> int:
-        return hash((self.headers, self._body))
+        return hash((self.headers, self.body))
 
     def __repr__(self) -> str:
         hs = ", ".join(f"{k}={v!r}" for k, v in self.headers[:6])
         more = f", …+{len(self.headers) - 6}" if len(self.headers) > 6 else ""
-        body = f", output={len(self._body)} lines" if self._body else ""
+        body = f", output={len(self.body)} lines" if self.body else ""
         return f"<Message {hs}{more}{body}>"

@@ -48,6 +48,10 @@ EXTERNAL_REFRESH_S = 1.0
 
 @dataclass(frozen=True)
 class LabConfig:
+    """What `run_lab` / `LabRuntime` start: scenario (preset name or file), where to listen
+    (port 0 = a free port), credentials (None = random), speed and seed (None = the
+    scenario's), and whether to try the SIP side at all."""
+
     scenario: str | Path | None = None
     host: str = "127.0.0.1"
     ami_port: int = 5038
@@ -201,6 +205,7 @@ class LabRuntime:
                 self.wall_clock,
                 queue_numbers={q.number: q.name for q in self.scenario.queues},
                 queue_members=self._queue_members_for_sip,
+                agent_users=list(self.scenario.sip.agents),
                 channel_lookup=self._agent_channel_block,
                 on_device_change=self.pbx.external_device_changed,
                 ids=self.sim.next_channel_seq,

@@ -98,7 +98,7 @@ class HotlineSimulation:
         scenario: Scenario,
         *,
         seed: int | None = None,
-        start_epoch: float = 1_795_337_200.0,
+        start_epoch: float = 1_795_337_200.0,  # the capture's day: a fixed default for tests
         warmup_s: float | None = None,
         observer: CallObserver | None = None,
         device_state: Callable[[str], int] | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import ipaddress
 import random
@@ -359,3 +360,20 @@ def test_tls(tmp_path: Path) -> None:
             rec.wait(lambda: any(s.state == LinkState.BACKOFF for s in rec.states))
             assert "TLS" in next(s for s in rec.states if s.state == LinkState.BACKOFF).reason
         assert srv.logins_ok == 1
+
+
+@pytest.mark.timeout(20)
+def test_submissions_never_hang_around_stop(server: FakeAmiServer) -> None:
+    rec = Recorder()
+    client = AmiClient(config(server.port), on_event=rec.on_event, on_link_state=rec.on_link_state)
+    client.start()
+    rec.wait(lambda: rec.live_count() == 1)
+    futures = [client.submit(act.Ping()) for _ in range(20)]
+    client.stop()
+    futures += [client.submit(act.Ping()) for _ in range(3)]
+    for fut in futures:
+        # Answered before the stop, or a typed error; never left pending (TimeoutError).
+        with contextlib.suppress(act.AmiError):
+            fut.result(5)
+    late = client.submit(act.Ping())
+    assert late.done() and isinstance(late.exception(), act.NotConnectedError)

@@ -70,6 +70,16 @@ def test_byte_at_a_time_equals_whole_chunk(scenario: bytes, whole: list[Item]) -
     assert codec.buffered_bytes == 0
 
 
+def test_drain_gives_the_same_items(scenario: bytes, whole: list[Item]) -> None:
+    codec = AmiCodec("client")
+    drained: list[Item] = []
+    for start in range(0, len(scenario), 50_000):
+        codec.receive_data(scenario[start : start + 50_000])
+        drained.extend(codec.drain())
+    assert drained == whole
+    assert codec.drain() == []
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_random_chunking_equals_whole_chunk(scenario: bytes, whole: list[Item], seed: int) -> None:
     rng = random.Random(seed)

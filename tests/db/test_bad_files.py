@@ -6,6 +6,7 @@ import hashlib
 import shutil
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -190,3 +191,15 @@ def test_review_while_console_writes(tmp_path: Path) -> None:
             rec.flush()
             assert len(review.journal()) == seen + 1
             assert verify(path).ok
+
+
+@pytest.mark.timeout(30)
+def test_review_from_a_worker_thread(make_record: Callable[..., Path]) -> None:
+    path = make_record(events=40)
+    results: list[int] = []
+    with open_review(path) as review:
+        worker = threading.Thread(target=lambda: results.append(len(review.journal())))
+        worker.start()
+        worker.join(20)
+        results.append(len(review.journal()))
+    assert results == [40, 40]

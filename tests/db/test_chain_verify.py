@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +17,7 @@ import pytest
 from db_test_support import T0, fill
 
 import console.commands.audit as audit_cmd
-from db.canonical import GENESIS, canonical, chain_hash
+from db.canonical import canonical
 from db.chain import verify
 from db.record import open_record
 
@@ -76,26 +79,57 @@ def test_intact_record_verifies(make_record: Callable[..., Path]) -> None:
 
 @pytest.mark.timeout(30)
 def test_canonical_definition_matches_stored_hashes(make_record: Callable[..., Path]) -> None:
-    """Recompute the first rows by the documented definition, independently of verify."""
+    """Recompute rows by the documented definition with plain json/hashlib, not db code."""
     path = make_record(events=5)
     connection = sqlite3.connect(path)
     try:
         actors = {i: (s, w) for i, s, w in connection.execute("SELECT * FROM actor")}
         opened = connection.execute("SELECT * FROM record_open WHERE seq = 1").fetchone()
-        first_event = connection.execute("SELECT * FROM journal ORDER BY seq LIMIT 1").fetchone()
+        event = connection.execute("SELECT * FROM journal ORDER BY seq LIMIT 1").fetchone()
+        mode = connection.execute("SELECT * FROM monitor_mode ORDER BY seq LIMIT 1").fetchone()
+        before_mode = mode[0] - 1
     finally:
         connection.close()
+
+    def head(values: list[object]) -> str:
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
     seq, ts_us, actor, stored, app, purpose, pid, details = opened
-    h1 = chain_hash(
-        GENESIS, canonical("record_open", seq, ts_us, *actors[actor], (app, purpose, pid, details))
-    )
+    text = head(["record_open", seq, ts_us, *actors[actor], app, purpose, pid]) + "\n" + details
+    h1 = hashlib.sha256(bytes(32) + text.encode()).digest()
     assert h1 == stored
-    seq, ts_us, actor, stored, *content = first_event
-    assert seq == 2
-    prefix = '["journal",2,{},"alice","ws-01","QueueMemberStatus","PJSIP/1001","support",null,'
-    expected = prefix.format(ts_us)
-    assert canonical("journal", seq, ts_us, *actors[actor], content).decode().startswith(expected)
-    assert chain_hash(h1, canonical("journal", seq, ts_us, *actors[actor], content)) == stored
+    seq, ts_us, actor, stored, name, interface, queue, linkedid, fields = event
+    assert (seq, name, interface, queue, linkedid) == (
+        2,
+        "QueueMemberStatus",
+        "PJSIP/1001",
+        "support",
+        None,
+    )
+    text = head(["journal", 2, ts_us, "alice", "ws-01", name, interface, queue, None])
+    assert hashlib.sha256(h1 + (text + "\n" + fields).encode()).digest() == stored
+    # a table without a payload column: HEAD + "\n" + ""
+    seq, ts_us, actor, stored, session_seq, mode_name = mode
+    prev = verify_hash_of(path, before_mode)
+    text = head(["monitor_mode", seq, ts_us, *actors[actor], session_seq, mode_name]) + "\n"
+    assert hashlib.sha256(prev + text.encode()).digest() == stored
+    assert canonical("monitor_mode", seq, ts_us, *actors[actor], (session_seq, mode_name)) == (
+        text.encode()
+    )
+
+
+def verify_hash_of(path: Path, seq: int) -> bytes:
+    connection = sqlite3.connect(path)
+    try:
+        for table in CHAINED:
+            row = connection.execute(
+                f"SELECT row_hash FROM {table} WHERE seq = ?", (seq,)
+            ).fetchone()
+            if row:
+                return bytes(row[0])
+    finally:
+        connection.close()
+    raise AssertionError(f"row {seq} not found")
 
 
 @pytest.mark.timeout(30)
@@ -302,3 +336,29 @@ def test_audit_verify_through_main(make_record: Callable[..., Path], repo_root: 
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("intact: ") and lines[1].startswith("head: row #")
+
+
+@pytest.mark.timeout(60)
+def test_configured_retention_runs_when_the_record_opens(tmp_path: Path) -> None:
+    path = tmp_path / "kept.sqlite"
+    with open_record(path, "alice", "ws-01", snapshot_every_s=60.0) as rec:
+        fill(rec, 200, t0=T0)
+        fill(rec, 200, t0=T0 + 9 * 86_400)
+    later = T0 + 10 * 86_400
+    with open_record(path, "alice", "ws-01", retention_days=5, clock=lambda: later) as rec:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                cuts = connection.execute(
+                    "SELECT COUNT(*) FROM retention_cut WHERE first_kept_seq > 0"
+                ).fetchone()[0]
+            finally:
+                connection.close()
+            if cuts:
+                break
+            time.sleep(0.05)
+        assert cuts == 1
+        rec.flush()
+    result = verify(path)
+    assert result.ok and result.first_seq is not None and result.first_seq > 200
