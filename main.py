@@ -243,7 +243,16 @@ def run_gui(args: argparse.Namespace) -> int:
     app.setOrganizationName(APP_ORG)
     app.setApplicationVersion(APP_VERSION)
     console = build_console(args, app, app_paths())
-    console.window.show()
+    screen = app.primaryScreen()
+    area = screen.availableGeometry() if screen is not None else None
+    if area is not None and area.width() >= 1280 and area.height() >= 760:
+        if args.self_check:
+            console.window.setGeometry(area)  # the screenshot shows the whole screen's worth
+            console.window.show()
+        else:
+            console.window.showMaximized()
+    else:
+        console.window.show()
     if args.self_check:
         from console.self_check import run_self_check
 

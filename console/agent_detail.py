@@ -84,7 +84,7 @@ class AgentDetailPanel(QWidget):
             b.setObjectName(f"btn_{key}")
             b.setProperty("shortcutKey", shortcut)
             self.buttons[key] = b
-            grid.addWidget(b, i // 4, i % 4)
+            grid.addWidget(b, i // 2, i % 2)
         self.pause_menu = QMenu(self)
         self.buttons["pause"].setMenu(self.pause_menu)
         self.remove_menu = QMenu(self)

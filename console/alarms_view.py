@@ -56,6 +56,71 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("Alarms", text)
 
 
+def _dur(seconds: float | None) -> str:
+    s = int(seconds or 0)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def _pct(x: float | None) -> str:
+    return f"{(x or 0.0) * 100:.0f}%"
+
+
+def alarm_text(a: Alarm) -> str:
+    """The alarm in the UI language (the engine's own message is English, for the journal,
+    SMS and wallboard, which are read by people on other screens and phones)."""
+    k = a.key.kind
+    label = a.subject_label or a.key.subject
+    v, thr = a.value, a.threshold
+    texts = {
+        AlarmKind.PBX_LINK_DOWN: lambda: _t("PBX link down: the floor is not live"),
+        AlarmKind.SIP_UNREGISTERED: lambda: _t(
+            "Supervisor phone not registered: monitoring unavailable"
+        ),
+        AlarmKind.SERVICE_LEVEL: lambda: (
+            _t("Queue %1: service level %2 below %3")
+            .replace("%2", _pct(v))
+            .replace("%3", _pct(thr))
+        ),
+        AlarmKind.SL_PROJECTION: lambda: (
+            _t("Queue %1: projected service level %2 below %3")
+            .replace("%2", _pct(v))
+            .replace("%3", _pct(thr))
+        ),
+        AlarmKind.WAITING: lambda: (
+            _t("Queue %1: %2 calls waiting (limit %3)")
+            .replace("%2", str(int(v or 0)))
+            .replace("%3", f"{thr or 0:g}")
+        ),
+        AlarmKind.LONGEST_WAIT: lambda: (
+            _t("Queue %1: longest wait %2 (limit %3)")
+            .replace("%2", _dur(v))
+            .replace("%3", _dur(thr))
+        ),
+        AlarmKind.ABANDON_RATE: lambda: (
+            _t("Queue %1: abandon rate %2 above %3").replace("%2", _pct(v)).replace("%3", _pct(thr))
+        ),
+        AlarmKind.AGENT_TALKING: lambda: (
+            _t("Agent %1: on one call for %2 (limit %3)")
+            .replace("%2", _dur(v))
+            .replace("%3", _dur(thr))
+        ),
+        AlarmKind.AGENT_WRAP_UP: lambda: (
+            _t("Agent %1: in wrap-up for %2 (limit %3)")
+            .replace("%2", _dur(v))
+            .replace("%3", _dur(thr))
+        ),
+        AlarmKind.AGENT_NOT_READY: lambda: (
+            _t("Agent %1: not ready for %2 (limit %3)")
+            .replace("%2", _dur(v))
+            .replace("%3", _dur(thr))
+        ),
+    }
+    make = texts.get(k)
+    return make().replace("%1", label) if make else a.message
+
+
 def figures_from_store(store: Any, now: float) -> tuple[list[QueueFigures], list[AgentFigures]]:
     queues = []
     for q in store.queues():
@@ -112,12 +177,12 @@ class AlarmStrip(QFrame):
         for a in shown:
             colour = "#b3261e" if a.severity is Severity.CRITICAL else "#b36b00"
             mark = "▲" if a.severity is Severity.CRITICAL else "●"
-            text = f"{mark} {a.message}"
+            text = f"{mark} {alarm_text(a)}"
             if a.acknowledged_by:
                 text += "  " + _t("(acknowledged)")
             label = QLabel(text)
             label.setStyleSheet(f"color: {colour}; font-weight: bold;")
-            label.setToolTip(a.message)
+            label.setToolTip(alarm_text(a))
             self._lay.addWidget(label)
             if not a.acknowledged_by:
                 btn = QPushButton(_t("Acknowledge"))
@@ -245,7 +310,7 @@ class AlarmController(QObject):
         alarm = self.engine.alarm(alarm_id)
         if alarm is None:
             return False
-        comment = self.ask_comment(alarm.message)
+        comment = self.ask_comment(alarm_text(alarm))
         if comment is None:
             return False
         tr = self.engine.acknowledge(alarm_id, self.supervisor(), comment)

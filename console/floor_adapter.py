@@ -12,6 +12,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
 from cti.state.agent_state import AgentState
 from cti.state.metrics import sl_projection, sl_terms
@@ -75,7 +76,10 @@ def tile_row(agent: AgentView, thresholds: TileThresholds, now: float, team: str
     )
 
 
-def bump(row: TileRow, **changes: object) -> TileRow:
+_Row = TypeVar("_Row", TileRow, QueueRow)
+
+
+def bump(row: _Row, **changes: object) -> _Row:
     """A copy of the row with changes and a new version (so the delegate repaints it)."""
     return replace(row, version=next(_versions), **changes)  # type: ignore[arg-type]
 

@@ -248,6 +248,19 @@ class FloorController(QObject):
         overview = overview_row(
             all_views, rows, QCoreApplication.translate("FloorController", "All queues")
         )
+        # An agent in several queues is counted once on the overview card.
+        by_state: dict[str, int] = {}
+        for r in self.view.agent_model.rows:
+            by_state[r.state] = by_state.get(r.state, 0) + 1
+        overview = bump(
+            overview,
+            ready=by_state.get("ready", 0),
+            talking=by_state.get("talking", 0) + by_state.get("on_hold", 0),
+            wrap_up=by_state.get("wrap_up", 0),
+            not_ready=by_state.get("not_ready", 0),
+            ringing=by_state.get("ringing", 0),
+            staffed=sum(n for st, n in by_state.items() if st not in ("logged_out", "unavailable")),
+        )
         model = self.view.queue_model
         if model.rowCount() != len(rows) + 1 or [r.key for r in model.rows[1:]] != [
             r.key for r in rows

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsColorizeEffect,
@@ -130,6 +130,7 @@ class FloorView(QWidget):
         lay.addWidget(self.v_split, 1)
 
         self.stale = False
+        self._sized = False
 
         self.search.textChanged.connect(lambda t: self._filter_changed(text=t))
         self.queue_filter.currentIndexChanged.connect(
@@ -200,6 +201,17 @@ class FloorView(QWidget):
         self.meter_delegate.invalidate()
         self.chart.retranslate()
         self._update_count()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Splitters start from size hints (the detail panel's table asks for a lot); give the
+        # wall the room once, then the supervisor's own dragging wins.
+        if not self._sized:
+            self._sized = True
+            panel = min(380, max(300, self.width() // 5))
+            self.h_split.setSizes([max(200, self.width() - panel), panel])
+            chart = min(220, max(150, self.height() // 5))
+            self.v_split.setSizes([max(200, self.height() - chart), chart])
+        super().showEvent(event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

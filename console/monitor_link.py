@@ -137,7 +137,13 @@ class MonitorLink(QObject):
 
     def _on_event(self, event: Any) -> None:
         if isinstance(event, RegistrationChanged):
-            self.registration_changed.emit(f"{event.state.value} {event.reason}".strip())
+            texts = {
+                "registered": _t("SIP phone: registered"),
+                "registering": _t("SIP phone: registering…"),
+                "unregistered": _t("SIP phone: not registered"),
+                "failed": _t("SIP phone: registration failed (%1)").replace("%1", event.reason),
+            }
+            self.registration_changed.emit(texts.get(event.state.value, event.state.value))
         self._render_banner()
 
     def _render_banner(self) -> None:
@@ -190,7 +196,7 @@ class MonitorLink(QObject):
             self.session.close()
             self.session = None
         if self.bridge is not None:
-            self.bridge.close_devices()
+            self.bridge.close()  # unhooks its conference port before the phone goes
             self.bridge = None
         if self.phone is not None:
             self.phone.shutdown()

@@ -42,6 +42,10 @@ def run_self_check(console: Console, screenshot: str | None, timeout_s: float = 
     QTimer.singleShot(600, settle.quit)
     settle.exec()
     code = 0
+    from console.layout_check import clipped_texts
+
+    for problem in clipped_texts(console.window):
+        print(f"self-check: clipped text: {problem}")
     if timed_out:
         print("self-check: the floor did not become live in time", file=sys.stderr)
         code = 1

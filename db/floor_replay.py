@@ -199,6 +199,11 @@ class FloorReducer:
     def handles(self, name: str) -> bool:
         return name in self._handlers
 
+    @property
+    def event_names(self) -> tuple[str, ...]:
+        """The journal event names that change the floor (all others can be skipped)."""
+        return tuple(self._handlers)
+
     def apply(self, ts: float, name: str, fields: Fields) -> str | None:
         """Apply one event; returns the agent interface whose state may have changed."""
         handler = self._handlers.get(name)

@@ -672,7 +672,7 @@ class Review:
         def work() -> FloorAt:
             until = _us(ts)
             reducer, through, snap_ts, upper = self._snapshot_before(until)
-            names = tuple(reducer._handlers)
+            names = reducer.event_names
             applied = 0
             for ts_us, name, fields in self._raw(self._replay_rows(through, upper, until, names)):
                 try:
@@ -702,7 +702,7 @@ class Review:
             reducer, through, snap_ts, _ = self._snapshot_before(start_us)
             j = self.m["journal"]
             lower_ts = (snap_ts if snap_ts is not None else 0) - _TS_SLACK_US
-            names = tuple(reducer._handlers)
+            names = reducer.event_names
             rows = (
                 j.select(j.seq, j.ts_us, j.name, j.fields)
                 .where(

@@ -315,8 +315,11 @@ class RecordWriter:
                 if job.batch is not None and (job.batch.count or job.extra):
                     self._write(job.batch, job.durable, job.extra)
             except RecordError as exc:
+                self._fail(exc)  # first, so a released waiter already sees `error`
                 for waiter in job.waiters:
                     waiter.done(exc)
+                if job.finished is not None:
+                    job.finished.set()
                 raise
             for waiter in job.waiters:
                 waiter.done()

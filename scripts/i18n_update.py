@@ -105,7 +105,8 @@ def fill(tsv: Path) -> int:
         src = msg.findtext("source") or ""
         tr = msg.find("translation")
         if tr is not None and src in table:
-            if msg.get("numerus") == "yes":
+            if "%n" in src:
+                msg.set("numerus", "yes")
                 for child in list(tr):
                     tr.remove(child)
                 tr.text = None
@@ -136,9 +137,10 @@ def fill_english_plurals() -> None:
     tree = ET.parse(ts)
     for msg in tree.iter("message"):
         tr = msg.find("translation")
-        if msg.get("numerus") != "yes" or tr is None:
-            continue
         src = msg.findtext("source") or ""
+        if "%n" not in src or tr is None:
+            continue
+        msg.set("numerus", "yes")
         for child in list(tr):
             tr.remove(child)
         tr.text = None

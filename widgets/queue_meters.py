@@ -212,7 +212,7 @@ class QueueMeterDelegate(QStyledItemDelegate):
         p.setFont(self.small_font)
         p.setPen(muted)
         p.drawText(QRect(left, 58, 76, 14), Qt.AlignmentFlag.AlignLeft, _t("waiting"))
-        p.drawText(QRect(90, 58, 60, 14), Qt.AlignmentFlag.AlignLeft, _t("longest wait"))
+        p.drawText(QRect(90, 58, 84, 14), Qt.AlignmentFlag.AlignLeft, _t("longest wait"))
         # SL gauge on the right.
         slc = sl_colour(row)
         sl_text = "—" if row.sl is None else f"{row.sl * 100:.0f}%"
@@ -226,7 +226,7 @@ class QueueMeterDelegate(QStyledItemDelegate):
         p.setFont(self.small_font)
         p.setPen(muted)
         p.drawText(
-            QRect(140, 58, w - 152, 14),
+            QRect(w - 124, 58, 112, 14),
             Qt.AlignmentFlag.AlignRight,
             _t("SL (target %1%)").replace("%1", f"{row.sl_target * 100:.0f}"),
         )

@@ -56,8 +56,13 @@ class FramePort(pj.AudioMediaPort):  # type: ignore[misc]
 
     def onFrameRequested(self, frame: pj.MediaFrame) -> None:
         try:
+            source = self.__dict__.get("_source")
+            if source is None and "_source" not in self.__dict__:
+                frame.type = pj.PJMEDIA_FRAME_TYPE_NONE
+                frame.size = 0
+                return
             self.frames_out += 1
-            data = self._source() if self._source is not None else None
+            data = source() if source is not None else None
             if data is None:
                 frame.type = pj.PJMEDIA_FRAME_TYPE_NONE
                 frame.size = 0
@@ -70,14 +75,19 @@ class FramePort(pj.AudioMediaPort):  # type: ignore[misc]
 
     def onFrameReceived(self, frame: pj.MediaFrame) -> None:
         try:
-            if self._sink is None or frame.type != pj.PJMEDIA_FRAME_TYPE_AUDIO or not frame.size:
+            sink = self.__dict__.get("_sink")
+            if sink is None or frame.type != pj.PJMEDIA_FRAME_TYPE_AUDIO or not frame.size:
                 return
             self.frames_in += 1
-            self._sink(bytes(frame.buf))
+            sink(bytes(frame.buf))
         except Exception:
             self._failed("onFrameReceived")
 
     def _failed(self, where: str) -> None:
+        # While the port is being destroyed the bridge's clock thread may still call in after
+        # Python has cleared the object's attributes: nothing to report then.
+        if "errors" not in self.__dict__:
+            return
         self.errors += 1
         if self.errors == 1:
             log.exception(

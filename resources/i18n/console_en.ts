@@ -144,16 +144,16 @@
 </context>
 <context>
     <name>AgentTile</name>
-    <message>
-        <location filename="../../widgets/agent_tiles.py" line="284" />
+    <message numerus="yes">
+        <location filename="../../widgets/agent_tiles.py" line="302" />
         <source>%n call(s) today</source>
-        <translation type="unfinished" />
+        <translation><numerusform>%n call today</numerusform><numerusform>%n calls today</numerusform></translation>
     </message>
 </context>
 <context>
     <name>FloorController</name>
     <message>
-        <location filename="../../console/floor_controller.py" line="238" />
+        <location filename="../../console/floor_controller.py" line="249" />
         <source>All queues</source>
         <translation type="unfinished" />
     </message>
@@ -161,83 +161,83 @@
 <context>
     <name>FloorView</name>
     <message>
-        <location filename="../../console/floor_view.py" line="183" />
+        <location filename="../../console/floor_view.py" line="180" />
         <source>Name or extension</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="184" />
+        <location filename="../../console/floor_view.py" line="181" />
         <source>&amp;Search</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="185" />
+        <location filename="../../console/floor_view.py" line="182" />
         <source>&amp;Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="186" />
+        <location filename="../../console/floor_view.py" line="183" />
         <source>S&amp;tate</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="187" />
+        <location filename="../../console/floor_view.py" line="184" />
         <source>Tea&amp;m</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="188" />
+        <location filename="../../console/floor_view.py" line="185" />
         <source>S&amp;ort</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="189" />
+        <location filename="../../console/floor_view.py" line="186" />
         <source>Traffic today</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="191" />
+        <location filename="../../console/floor_view.py" line="188" />
         <source>All states</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="194" />
+        <location filename="../../console/floor_view.py" line="191" />
         <source>Extension</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="195" />
+        <location filename="../../console/floor_view.py" line="192" />
         <source>Name</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="196" />
+        <location filename="../../console/floor_view.py" line="193" />
         <source>State</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="197" />
+        <location filename="../../console/floor_view.py" line="194" />
         <source>Time in state</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="198" />
+        <location filename="../../console/floor_view.py" line="195" />
         <source>Calls today</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="227" />
-        <location filename="../../console/floor_view.py" line="229" />
+        <location filename="../../console/floor_view.py" line="235" />
+        <location filename="../../console/floor_view.py" line="237" />
         <source>All queues</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="234" />
+        <location filename="../../console/floor_view.py" line="242" />
         <source>All teams</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="279" />
+        <location filename="../../console/floor_view.py" line="307" />
         <source>%1 of %2 agents</source>
         <translation type="unfinished" />
     </message>
@@ -566,27 +566,42 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="158" />
+        <location filename="../../console/settings.py" line="145" />
+        <source>Wallboard protocol must be Alpha or plain text.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="152" />
+        <source>%1 is not a phone number.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="157" />
+        <source>SMS recipients need a modem port.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="190" />
         <source>The interval must be 15, 30 or 60 minutes.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="162" />
+        <location filename="../../console/settings.py" line="194" />
         <source>The service-level target must be 1-100 %.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="165" />
+        <location filename="../../console/settings.py" line="197" />
         <source>Times must not be negative.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="224" />
+        <location filename="../../console/settings.py" line="268" />
         <source>Cannot write the settings file %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="228" />
+        <location filename="../../console/settings.py" line="272" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation type="unfinished" />
     </message>
@@ -594,102 +609,227 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="45" />
+        <location filename="../../console/settings_dialog.py" line="48" />
         <source>Settings</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="49" />
+        <location filename="../../console/settings_dialog.py" line="52" />
         <source>PBX connection (AMI)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="51" />
+        <location filename="../../console/settings_dialog.py" line="54" />
         <source>Embedded lab PBX (no PBX needed)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="52" />
+        <location filename="../../console/settings_dialog.py" line="55" />
         <source>Asterisk</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="61" />
+        <location filename="../../console/settings_dialog.py" line="64" />
         <source>Use TLS</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="64" />
+        <location filename="../../console/settings_dialog.py" line="67" />
         <source>Dial feature codes (*221/*222/*223)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="65" />
+        <location filename="../../console/settings_dialog.py" line="68" />
         <source>AMI Originate into ChanSpy</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="68" />
+        <location filename="../../console/settings_dialog.py" line="71" />
         <source>PBX type</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="69" />
+        <location filename="../../console/settings_dialog.py" line="72" />
         <source>Host</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="70" />
+        <location filename="../../console/settings_dialog.py" line="73" />
         <source>AMI port</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="71" />
+        <location filename="../../console/settings_dialog.py" line="74" />
         <source>AMI user</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="72" />
+        <location filename="../../console/settings_dialog.py" line="75" />
         <source>AMI secret</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="74" />
+        <location filename="../../console/settings_dialog.py" line="77" />
         <source>Monitoring method</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="76" />
+        <location filename="../../console/settings_dialog.py" line="79" />
         <source>Supervisor's SIP account</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="85" />
+        <location filename="../../console/settings_dialog.py" line="88" />
         <source>Registrar</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="86" />
+        <location filename="../../console/settings_dialog.py" line="89" />
         <source>SIP port</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="87" />
+        <location filename="../../console/settings_dialog.py" line="90" />
         <source>User (extension)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="88" />
+        <location filename="../../console/settings_dialog.py" line="91" />
         <source>Password</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="150" />
-        <source>Enter the AMI secret.</source>
+        <location filename="../../console/settings_dialog.py" line="112" />
+        <source>Connection</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="113" />
+        <source>Floor</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="114" />
+        <source>Alarm outputs</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="134" />
+        <source> s</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="137" />
+        <source>%1 minutes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="156" />
+        <source>Interval</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="157" />
+        <source>Service level: answered within</source>
         <translation type="unfinished" />
     </message>
     <message>
         <location filename="../../console/settings_dialog.py" line="158" />
+        <source>Service level target</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="159" />
+        <source>Service level formula</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="160" />
+        <source>Short abandon below</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="161" />
+        <source>Wrap-up time (not reported by Asterisk)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="163" />
+        <source>Long call: warn / alarm</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="164" />
+        <source>Long wrap-up: warn / alarm</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="165" />
+        <source>Long not ready: warn / alarm</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="171" />
+        <source>Teams (extension ranges)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="174" />
+        <source>Interval and service-level definitions apply from the next start of the console.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="184" />
+        <source>Play a sound when an alarm is raised</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="189" />
+        <source>Alpha Sign protocol</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="191" />
+        <source>Plain text lines (Chinese-capable signs)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="206" />
+        <source>LED wallboard port</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="207" />
+        <source>Wallboard protocol</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="208" />
+        <source>Wallboard speed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="209" />
+        <source>Wallboard address</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="210" />
+        <source>GSM modem port</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="211" />
+        <source>Text these numbers when an alarm escalates</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="278" />
+        <source>Enter the AMI secret.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="286" />
         <source>Cannot store the secrets: %1</source>
         <translation type="unfinished" />
     </message>
@@ -702,4 +842,4 @@
         <translation type="unfinished" />
     </message>
 </context>
-<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is already not ready.</source><translation type="unfinished" /></message><message><source>%1 is not in any queue.</source><translation type="unfinished" /></message><message><source>%1 is not in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is not on a call.</source><translation type="unfinished" /></message><message><source>%1 is not paused.</source><translation type="unfinished" /></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation type="unfinished" /></message><message><source>No SIP phone is configured for monitoring.</source><translation type="unfinished" /></message><message><source>No monitoring session is active.</source><translation type="unfinished" /></message><message><source>Not connected to a PBX.</source><translation type="unfinished" /></message><message><source>Not done: the action could not be recorded (%1).</source><translation type="unfinished" /></message><message><source>Remove %1 from queue %2?</source><translation type="unfinished" /></message><message><source>Select an agent first.</source><translation type="unfinished" /></message><message><source>The floor is not in sync with the PBX.</source><translation type="unfinished" /></message><message><source>Unknown action.</source><translation type="unfinished" /></message></context><context><name>AgentState</name><message><source>Logged out</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>On hold</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Ringing</source><translation type="unfinished" /></message><message><source>Talking</source><translation type="unfinished" /></message><message><source>Unavailable</source><translation type="unfinished" /></message><message><source>Wrap-up</source><translation type="unfinished" /></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation type="unfinished" /></message><message><source>+%1 more</source><translation type="unfinished" /></message><message><source>Acknowledge</source><translation type="unfinished" /></message><message><source>Acknowledge alarm</source><translation type="unfinished" /></message><message><source>Comment for the record:</source><translation type="unfinished" /></message></context><context><name>Charts</name><message><source>abandoned</source><translation type="unfinished" /></message><message><source>answered</source><translation type="unfinished" /></message><message><source>calls</source><translation type="unfinished" /></message><message><source>offered</source><translation type="unfinished" /></message><message><source>service level</source><translation type="unfinished" /></message><message><source>service level %</source><translation type="unfinished" /></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation type="unfinished" /></message><message><source>Connecting</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation type="unfinished" /></message><message><source>Connecting to</source><translation type="unfinished" /></message><message><source>L listen · W whisper · B barge · S stop</source><translation type="unfinished" /></message><message><source>LISTENING to</source><translation type="unfinished" /></message><message><source>The SIP phone is not available: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not configured.</source><translation type="unfinished" /></message><message><source>WHISPERING to</source><translation type="unfinished" /></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation type="unfinished" /></message><message><source>ACW</source><translation type="unfinished" /></message><message><source>ASA %1</source><translation type="unfinished" /></message><message><source>Abandon %1</source><translation type="unfinished" /></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation type="unfinished" /></message><message><source>NR</source><translation type="unfinished" /></message><message><source>Need %1 / %2</source><translation type="unfinished" /></message><message><source>Offered this interval: %1</source><translation type="unfinished" /></message><message><source>Rdy</source><translation type="unfinished" /></message><message><source>Ring</source><translation type="unfinished" /></message><message><source>SL (target %1%)</source><translation type="unfinished" /></message><message><source>Service level = %1</source><translation type="unfinished" /></message><message><source>T = %1 s, target %2 %</source><translation type="unfinished" /></message><message><source>Talk</source><translation type="unfinished" /></message><message><source>longest wait</source><translation type="unfinished" /></message><message><source>next %1 calls within %2 s → %3</source><translation type="unfinished" /></message><message><source>on target (%1)</source><translation type="unfinished" /></message><message><source>target %1 out of reach this interval</source><translation type="unfinished" /></message><message><source>waiting</source><translation type="unfinished" /></message></context><context><name>Reason</name><message><source>Meal</source><translation type="unfinished" /></message><message><source>Meeting</source><translation type="unfinished" /></message><message><source>Restroom</source><translation type="unfinished" /></message><message><source>Short break</source><translation type="unfinished" /></message><message><source>Training</source><translation type="unfinished" /></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation type="unfinished" /></message><message><source>Record: %1</source><translation type="unfinished" /></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation type="unfinished" /></message><message><source>%1; retry in %2 s</source><translation type="unfinished" /></message><message><source>Connecting to the PBX…</source><translation type="unfinished" /></message><message><source>Done: %1</source><translation type="unfinished" /></message><message><source>Newest event %1 s ago</source><translation type="unfinished" /></message><message><source>No connection to the PBX: %1</source><translation type="unfinished" /></message><message><source>No events yet</source><translation type="unfinished" /></message><message><source>Open record</source><translation type="unfinished" /></message><message><source>Please confirm</source><translation type="unfinished" /></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation type="unfinished" /></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation type="unfinished" /></message></context></TS>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is already not ready.</source><translation type="unfinished" /></message><message><source>%1 is not in any queue.</source><translation type="unfinished" /></message><message><source>%1 is not in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is not on a call.</source><translation type="unfinished" /></message><message><source>%1 is not paused.</source><translation type="unfinished" /></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation type="unfinished" /></message><message><source>No SIP phone is configured for monitoring.</source><translation type="unfinished" /></message><message><source>No monitoring session is active.</source><translation type="unfinished" /></message><message><source>Not connected to a PBX.</source><translation type="unfinished" /></message><message><source>Not done: the action could not be recorded (%1).</source><translation type="unfinished" /></message><message><source>Remove %1 from queue %2?</source><translation type="unfinished" /></message><message><source>Select an agent first.</source><translation type="unfinished" /></message><message><source>The floor is not in sync with the PBX.</source><translation type="unfinished" /></message><message><source>Unknown action.</source><translation type="unfinished" /></message></context><context><name>AgentState</name><message><source>Logged out</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>On hold</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Ringing</source><translation type="unfinished" /></message><message><source>Talking</source><translation type="unfinished" /></message><message><source>Unavailable</source><translation type="unfinished" /></message><message><source>Wrap-up</source><translation type="unfinished" /></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation type="unfinished" /></message><message><source>+%1 more</source><translation type="unfinished" /></message><message><source>Acknowledge</source><translation type="unfinished" /></message><message><source>Acknowledge alarm</source><translation type="unfinished" /></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Comment for the record:</source><translation type="unfinished" /></message><message><source>Hotline alarm not acknowledged: %1</source><translation type="unfinished" /></message><message><source>PBX link down: the floor is not live</source><translation type="unfinished" /></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: abandon rate %2 above %3</source><translation type="unfinished" /></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: projected service level %2 below %3</source><translation type="unfinished" /></message><message><source>Queue %1: service level %2 below %3</source><translation type="unfinished" /></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation type="unfinished" /></message></context><context><name>Charts</name><message><source>abandoned</source><translation type="unfinished" /></message><message><source>answered</source><translation type="unfinished" /></message><message><source>calls</source><translation type="unfinished" /></message><message><source>offered</source><translation type="unfinished" /></message><message><source>service level</source><translation type="unfinished" /></message><message><source>service level %</source><translation type="unfinished" /></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation type="unfinished" /></message><message><source>Connecting</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation type="unfinished" /></message><message><source>Connecting to</source><translation type="unfinished" /></message><message><source>L listen · W whisper · B barge · S stop</source><translation type="unfinished" /></message><message><source>LISTENING to</source><translation type="unfinished" /></message><message><source>SIP phone: not registered</source><translation type="unfinished" /></message><message><source>SIP phone: registered</source><translation type="unfinished" /></message><message><source>SIP phone: registering…</source><translation type="unfinished" /></message><message><source>SIP phone: registration failed (%1)</source><translation type="unfinished" /></message><message><source>The SIP phone is not available: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not configured.</source><translation type="unfinished" /></message><message><source>WHISPERING to</source><translation type="unfinished" /></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation type="unfinished" /></message><message><source>ACW</source><translation type="unfinished" /></message><message><source>ASA %1</source><translation type="unfinished" /></message><message><source>Abandon %1</source><translation type="unfinished" /></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation type="unfinished" /></message><message><source>NR</source><translation type="unfinished" /></message><message><source>Need %1 / %2</source><translation type="unfinished" /></message><message><source>Offered this interval: %1</source><translation type="unfinished" /></message><message><source>Rdy</source><translation type="unfinished" /></message><message><source>Ring</source><translation type="unfinished" /></message><message><source>SL (target %1%)</source><translation type="unfinished" /></message><message><source>Service level = %1</source><translation type="unfinished" /></message><message><source>T = %1 s, target %2 %</source><translation type="unfinished" /></message><message><source>Talk</source><translation type="unfinished" /></message><message><source>longest wait</source><translation type="unfinished" /></message><message><source>next %1 calls within %2 s → %3</source><translation type="unfinished" /></message><message><source>on target (%1)</source><translation type="unfinished" /></message><message><source>target %1 out of reach this interval</source><translation type="unfinished" /></message><message><source>waiting</source><translation type="unfinished" /></message></context><context><name>Reason</name><message><source>Meal</source><translation type="unfinished" /></message><message><source>Meeting</source><translation type="unfinished" /></message><message><source>Restroom</source><translation type="unfinished" /></message><message><source>Short break</source><translation type="unfinished" /></message><message><source>Training</source><translation type="unfinished" /></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation type="unfinished" /></message><message><source>Record: %1</source><translation type="unfinished" /></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation type="unfinished" /></message><message><source>%1; retry in %2 s</source><translation type="unfinished" /></message><message><source>Connecting to the PBX…</source><translation type="unfinished" /></message><message><source>Done: %1</source><translation type="unfinished" /></message><message><source>Newest event %1 s ago</source><translation type="unfinished" /></message><message><source>No connection to the PBX: %1</source><translation type="unfinished" /></message><message><source>No events yet</source><translation type="unfinished" /></message><message><source>Open record</source><translation type="unfinished" /></message><message><source>Please confirm</source><translation type="unfinished" /></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation type="unfinished" /></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation type="unfinished" /></message></context></TS>

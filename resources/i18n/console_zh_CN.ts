@@ -144,16 +144,16 @@
 </context>
 <context>
     <name>AgentTile</name>
-    <message>
-        <location filename="../../widgets/agent_tiles.py" line="284" />
+    <message numerus="yes">
+        <location filename="../../widgets/agent_tiles.py" line="302" />
         <source>%n call(s) today</source>
-        <translation>今日 %n 通</translation>
+        <translation><numerusform>今日 %n 通</numerusform></translation>
     </message>
 </context>
 <context>
     <name>FloorController</name>
     <message>
-        <location filename="../../console/floor_controller.py" line="238" />
+        <location filename="../../console/floor_controller.py" line="249" />
         <source>All queues</source>
         <translation>全部技能组</translation>
     </message>
@@ -161,83 +161,83 @@
 <context>
     <name>FloorView</name>
     <message>
-        <location filename="../../console/floor_view.py" line="183" />
+        <location filename="../../console/floor_view.py" line="180" />
         <source>Name or extension</source>
         <translation>姓名或分机号</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="184" />
+        <location filename="../../console/floor_view.py" line="181" />
         <source>&amp;Search</source>
         <translation>搜索(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="185" />
+        <location filename="../../console/floor_view.py" line="182" />
         <source>&amp;Queue</source>
         <translation>技能组(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="186" />
+        <location filename="../../console/floor_view.py" line="183" />
         <source>S&amp;tate</source>
         <translation>状态(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="187" />
+        <location filename="../../console/floor_view.py" line="184" />
         <source>Tea&amp;m</source>
         <translation>班组(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="188" />
+        <location filename="../../console/floor_view.py" line="185" />
         <source>S&amp;ort</source>
         <translation>排序(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="189" />
+        <location filename="../../console/floor_view.py" line="186" />
         <source>Traffic today</source>
         <translation>今日话务</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="191" />
+        <location filename="../../console/floor_view.py" line="188" />
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="194" />
+        <location filename="../../console/floor_view.py" line="191" />
         <source>Extension</source>
         <translation>分机号</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="195" />
+        <location filename="../../console/floor_view.py" line="192" />
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="196" />
+        <location filename="../../console/floor_view.py" line="193" />
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="197" />
+        <location filename="../../console/floor_view.py" line="194" />
         <source>Time in state</source>
         <translation>状态时长</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="198" />
+        <location filename="../../console/floor_view.py" line="195" />
         <source>Calls today</source>
         <translation>今日接听</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="227" />
-        <location filename="../../console/floor_view.py" line="229" />
+        <location filename="../../console/floor_view.py" line="235" />
+        <location filename="../../console/floor_view.py" line="237" />
         <source>All queues</source>
         <translation>全部技能组</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="234" />
+        <location filename="../../console/floor_view.py" line="242" />
         <source>All teams</source>
         <translation>全部班组</translation>
     </message>
     <message>
-        <location filename="../../console/floor_view.py" line="279" />
+        <location filename="../../console/floor_view.py" line="307" />
         <source>%1 of %2 agents</source>
         <translation>座席 %1 / %2</translation>
     </message>
@@ -566,27 +566,42 @@
         <translation>SIP 传输方式必须是 UDP、TCP 或 TLS。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="158" />
+        <location filename="../../console/settings.py" line="145" />
+        <source>Wallboard protocol must be Alpha or plain text.</source>
+        <translation>墙板协议必须是 Alpha 或纯文本。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="152" />
+        <source>%1 is not a phone number.</source>
+        <translation>%1 不是有效的电话号码。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="157" />
+        <source>SMS recipients need a modem port.</source>
+        <translation>发送短信需要配置短信猫串口。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="190" />
         <source>The interval must be 15, 30 or 60 minutes.</source>
         <translation>时段长度必须是 15、30 或 60 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="162" />
+        <location filename="../../console/settings.py" line="194" />
         <source>The service-level target must be 1-100 %.</source>
         <translation>服务水平目标必须在 1–100 % 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="165" />
+        <location filename="../../console/settings.py" line="197" />
         <source>Times must not be negative.</source>
         <translation>时长不能为负数。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="224" />
+        <location filename="../../console/settings.py" line="268" />
         <source>Cannot write the settings file %1.</source>
         <translation>无法写入设置文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="228" />
+        <location filename="../../console/settings.py" line="272" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation>设置文件 %1 已损坏，已使用默认值。</translation>
     </message>
@@ -594,102 +609,227 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="45" />
+        <location filename="../../console/settings_dialog.py" line="48" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="49" />
+        <location filename="../../console/settings_dialog.py" line="52" />
         <source>PBX connection (AMI)</source>
         <translation>交换机连接（AMI）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="51" />
+        <location filename="../../console/settings_dialog.py" line="54" />
         <source>Embedded lab PBX (no PBX needed)</source>
         <translation>内置实验交换机（无需真实交换机）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="52" />
+        <location filename="../../console/settings_dialog.py" line="55" />
         <source>Asterisk</source>
         <translation>Asterisk</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="61" />
+        <location filename="../../console/settings_dialog.py" line="64" />
         <source>Use TLS</source>
         <translation>使用 TLS</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="64" />
+        <location filename="../../console/settings_dialog.py" line="67" />
         <source>Dial feature codes (*221/*222/*223)</source>
         <translation>拨特征码（*221/*222/*223）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="65" />
+        <location filename="../../console/settings_dialog.py" line="68" />
         <source>AMI Originate into ChanSpy</source>
         <translation>AMI 发起 ChanSpy 呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="68" />
+        <location filename="../../console/settings_dialog.py" line="71" />
         <source>PBX type</source>
         <translation>交换机类型</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="69" />
+        <location filename="../../console/settings_dialog.py" line="72" />
         <source>Host</source>
         <translation>主机</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="70" />
+        <location filename="../../console/settings_dialog.py" line="73" />
         <source>AMI port</source>
         <translation>AMI 端口</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="71" />
+        <location filename="../../console/settings_dialog.py" line="74" />
         <source>AMI user</source>
         <translation>AMI 用户</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="72" />
+        <location filename="../../console/settings_dialog.py" line="75" />
         <source>AMI secret</source>
         <translation>AMI 密码</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="74" />
+        <location filename="../../console/settings_dialog.py" line="77" />
         <source>Monitoring method</source>
         <translation>监听方式</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="76" />
+        <location filename="../../console/settings_dialog.py" line="79" />
         <source>Supervisor's SIP account</source>
         <translation>班长 SIP 账号</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="85" />
+        <location filename="../../console/settings_dialog.py" line="88" />
         <source>Registrar</source>
         <translation>注册服务器</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="86" />
+        <location filename="../../console/settings_dialog.py" line="89" />
         <source>SIP port</source>
         <translation>SIP 端口</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="87" />
+        <location filename="../../console/settings_dialog.py" line="90" />
         <source>User (extension)</source>
         <translation>用户（分机号）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="88" />
+        <location filename="../../console/settings_dialog.py" line="91" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="150" />
+        <location filename="../../console/settings_dialog.py" line="112" />
+        <source>Connection</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="113" />
+        <source>Floor</source>
+        <translation>现场</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="114" />
+        <source>Alarm outputs</source>
+        <translation>告警输出</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="134" />
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="137" />
+        <source>%1 minutes</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="156" />
+        <source>Interval</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="157" />
+        <source>Service level: answered within</source>
+        <translation>服务水平：接通时限</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="158" />
+        <source>Service level target</source>
+        <translation>服务水平目标</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="159" />
+        <source>Service level formula</source>
+        <translation>服务水平公式</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="160" />
+        <source>Short abandon below</source>
+        <translation>短时放弃阈值</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="161" />
+        <source>Wrap-up time (not reported by Asterisk)</source>
+        <translation>话后处理时长（Asterisk 不上报）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="163" />
+        <source>Long call: warn / alarm</source>
+        <translation>长通话：提醒 / 告警</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="164" />
+        <source>Long wrap-up: warn / alarm</source>
+        <translation>长话后：提醒 / 告警</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="165" />
+        <source>Long not ready: warn / alarm</source>
+        <translation>长示忙：提醒 / 告警</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="171" />
+        <source>Teams (extension ranges)</source>
+        <translation>班组（分机号段）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="174" />
+        <source>Interval and service-level definitions apply from the next start of the console.</source>
+        <translation>时段与服务水平定义在下次启动班长台后生效。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="184" />
+        <source>Play a sound when an alarm is raised</source>
+        <translation>告警时播放声音</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="189" />
+        <source>Alpha Sign protocol</source>
+        <translation>Alpha Sign 协议</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="191" />
+        <source>Plain text lines (Chinese-capable signs)</source>
+        <translation>纯文本行（支持中文的屏）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="206" />
+        <source>LED wallboard port</source>
+        <translation>LED 墙板串口</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="207" />
+        <source>Wallboard protocol</source>
+        <translation>墙板协议</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="208" />
+        <source>Wallboard speed</source>
+        <translation>墙板波特率</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="209" />
+        <source>Wallboard address</source>
+        <translation>墙板地址</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="210" />
+        <source>GSM modem port</source>
+        <translation>GSM 短信猫串口</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="211" />
+        <source>Text these numbers when an alarm escalates</source>
+        <translation>告警升级时发短信给</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="278" />
         <source>Enter the AMI secret.</source>
         <translation>请输入 AMI 密码。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="158" />
+        <location filename="../../console/settings_dialog.py" line="286" />
         <source>Cannot store the secrets: %1</source>
         <translation>无法保存密码：%1</translation>
     </message>
@@ -702,4 +842,4 @@
         <translation>打开记录</translation>
     </message>
 </context>
-<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation>%1 已在技能组 %2 中。</translation></message><message><source>%1 is already not ready.</source><translation>%1 已处于示忙状态。</translation></message><message><source>%1 is not in any queue.</source><translation>%1 未签入任何技能组。</translation></message><message><source>%1 is not in queue %2.</source><translation>%1 不在技能组 %2 中。</translation></message><message><source>%1 is not on a call.</source><translation>%1 当前不在通话中。</translation></message><message><source>%1 is not paused.</source><translation>%1 未示忙。</translation></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation>确定强插 %1 的通话？来电人和座席都将听到您的声音。</translation></message><message><source>No SIP phone is configured for monitoring.</source><translation>未配置用于监听的 SIP 话机。</translation></message><message><source>No monitoring session is active.</source><translation>当前没有监听。</translation></message><message><source>Not connected to a PBX.</source><translation>未连接交换机。</translation></message><message><source>Not done: the action could not be recorded (%1).</source><translation>未执行：无法写入操作记录（%1）。</translation></message><message><source>Remove %1 from queue %2?</source><translation>确定将 %1 移出技能组 %2？</translation></message><message><source>Select an agent first.</source><translation>请先选择座席。</translation></message><message><source>The floor is not in sync with the PBX.</source><translation>现场数据未与交换机同步。</translation></message><message><source>Unknown action.</source><translation>未知操作。</translation></message></context><context><name>AgentState</name><message><source>Logged out</source><translation>未签入</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>On hold</source><translation>保持</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Ringing</source><translation>振铃</translation></message><message><source>Talking</source><translation>通话中</translation></message><message><source>Unavailable</source><translation>不可用</translation></message><message><source>Wrap-up</source><translation>话后处理</translation></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation>（已确认）</translation></message><message><source>+%1 more</source><translation>另有 %1 条</translation></message><message><source>Acknowledge</source><translation>确认</translation></message><message><source>Acknowledge alarm</source><translation>确认告警</translation></message><message><source>Comment for the record:</source><translation>确认说明（记入操作记录）：</translation></message></context><context><name>Charts</name><message><source>abandoned</source><translation>放弃</translation></message><message><source>answered</source><translation>接通</translation></message><message><source>calls</source><translation>来电数</translation></message><message><source>offered</source><translation>呼入</translation></message><message><source>service level</source><translation>服务水平</translation></message><message><source>service level %</source><translation>服务水平 %</translation></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation>强插</translation></message><message><source>Connecting</source><translation>正在接通</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation>正在强插</translation></message><message><source>Connecting to</source><translation>正在接通</translation></message><message><source>L listen · W whisper · B barge · S stop</source><translation>L 监听 · W 密语 · B 强插 · S 结束</translation></message><message><source>LISTENING to</source><translation>正在监听</translation></message><message><source>The SIP phone is not available: %1</source><translation>SIP 话机不可用：%1</translation></message><message><source>The SIP phone is not configured.</source><translation>SIP 话机未配置。</translation></message><message><source>WHISPERING to</source><translation>正在密语</translation></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation>来电计入其离开队列时所在的时段。</translation></message><message><source>ACW</source><translation>话后</translation></message><message><source>ASA %1</source><translation>平均应答 %1</translation></message><message><source>Abandon %1</source><translation>放弃率 %1</translation></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation>Erlang C：下一时段需 %1 名座席（%2），当前在岗 %3 名</translation></message><message><source>NR</source><translation>示忙</translation></message><message><source>Need %1 / %2</source><translation>需 %1 / 在岗 %2</translation></message><message><source>Offered this interval: %1</source><translation>本时段呼入：%1</translation></message><message><source>Rdy</source><translation>示闲</translation></message><message><source>Ring</source><translation>振铃</translation></message><message><source>SL (target %1%)</source><translation>服务水平（目标 %1%）</translation></message><message><source>Service level = %1</source><translation>服务水平 = %1</translation></message><message><source>T = %1 s, target %2 %</source><translation>T = %1 秒，目标 %2 %</translation></message><message><source>Talk</source><translation>通话</translation></message><message><source>longest wait</source><translation>最长等待</translation></message><message><source>next %1 calls within %2 s → %3</source><translation>接下来 %1 通需在 %2 秒内接起 → %3</translation></message><message><source>on target (%1)</source><translation>达标（%1）</translation></message><message><source>target %1 out of reach this interval</source><translation>本时段已无法达到目标 %1</translation></message><message><source>waiting</source><translation>排队数</translation></message></context><context><name>Reason</name><message><source>Meal</source><translation>就餐</translation></message><message><source>Meeting</source><translation>会议</translation></message><message><source>Restroom</source><translation>如厕</translation></message><message><source>Short break</source><translation>小休</translation></message><message><source>Training</source><translation>培训</translation></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation>记录不可用——已禁止操作</translation></message><message><source>Record: %1</source><translation>记录：%1</translation></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation>%1 失败：%2</translation></message><message><source>%1; retry in %2 s</source><translation>%1；%2 秒后重试</translation></message><message><source>Connecting to the PBX…</source><translation>正在连接交换机…</translation></message><message><source>Done: %1</source><translation>已完成：%1</translation></message><message><source>Newest event %1 s ago</source><translation>最新事件 %1 秒前</translation></message><message><source>No connection to the PBX: %1</source><translation>无法连接交换机：%1</translation></message><message><source>No events yet</source><translation>尚无事件</translation></message><message><source>Open record</source><translation>打开记录</translation></message><message><source>Please confirm</source><translation>请确认</translation></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation>记录文件 (*.sqlite3 *.db);;所有文件 (*)</translation></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation>自 %1 起现场数据非实时——数字可能已过时</translation></message></context></TS>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation>%1 已在技能组 %2 中。</translation></message><message><source>%1 is already not ready.</source><translation>%1 已处于示忙状态。</translation></message><message><source>%1 is not in any queue.</source><translation>%1 未签入任何技能组。</translation></message><message><source>%1 is not in queue %2.</source><translation>%1 不在技能组 %2 中。</translation></message><message><source>%1 is not on a call.</source><translation>%1 当前不在通话中。</translation></message><message><source>%1 is not paused.</source><translation>%1 未示忙。</translation></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation>确定强插 %1 的通话？来电人和座席都将听到您的声音。</translation></message><message><source>No SIP phone is configured for monitoring.</source><translation>未配置用于监听的 SIP 话机。</translation></message><message><source>No monitoring session is active.</source><translation>当前没有监听。</translation></message><message><source>Not connected to a PBX.</source><translation>未连接交换机。</translation></message><message><source>Not done: the action could not be recorded (%1).</source><translation>未执行：无法写入操作记录（%1）。</translation></message><message><source>Remove %1 from queue %2?</source><translation>确定将 %1 移出技能组 %2？</translation></message><message><source>Select an agent first.</source><translation>请先选择座席。</translation></message><message><source>The floor is not in sync with the PBX.</source><translation>现场数据未与交换机同步。</translation></message><message><source>Unknown action.</source><translation>未知操作。</translation></message></context><context><name>AgentState</name><message><source>Logged out</source><translation>未签入</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>On hold</source><translation>保持</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Ringing</source><translation>振铃</translation></message><message><source>Talking</source><translation>通话中</translation></message><message><source>Unavailable</source><translation>不可用</translation></message><message><source>Wrap-up</source><translation>话后处理</translation></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation>（已确认）</translation></message><message><source>+%1 more</source><translation>另有 %1 条</translation></message><message><source>Acknowledge</source><translation>确认</translation></message><message><source>Acknowledge alarm</source><translation>确认告警</translation></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation>座席 %1：话后处理已 %2（上限 %3）</translation></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation>座席 %1：示忙已 %2（上限 %3）</translation></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation>座席 %1：单通通话已 %2（上限 %3）</translation></message><message><source>Comment for the record:</source><translation>确认说明（记入操作记录）：</translation></message><message><source>Hotline alarm not acknowledged: %1</source><translation>热线告警未确认：%1</translation></message><message><source>PBX link down: the floor is not live</source><translation>交换机连接中断：现场数据非实时</translation></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation>技能组 %1：排队 %2 通（上限 %3）</translation></message><message><source>Queue %1: abandon rate %2 above %3</source><translation>技能组 %1：放弃率 %2 高于 %3</translation></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation>技能组 %1：最长等待 %2（上限 %3）</translation></message><message><source>Queue %1: projected service level %2 below %3</source><translation>技能组 %1：预计服务水平 %2 低于 %3</translation></message><message><source>Queue %1: service level %2 below %3</source><translation>技能组 %1：服务水平 %2 低于 %3</translation></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation>班长话机未注册：无法监听</translation></message></context><context><name>Charts</name><message><source>abandoned</source><translation>放弃</translation></message><message><source>answered</source><translation>接通</translation></message><message><source>calls</source><translation>来电数</translation></message><message><source>offered</source><translation>呼入</translation></message><message><source>service level</source><translation>服务水平</translation></message><message><source>service level %</source><translation>服务水平 %</translation></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation>强插</translation></message><message><source>Connecting</source><translation>正在接通</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation>正在强插</translation></message><message><source>Connecting to</source><translation>正在接通</translation></message><message><source>L listen · W whisper · B barge · S stop</source><translation>L 监听 · W 密语 · B 强插 · S 结束</translation></message><message><source>LISTENING to</source><translation>正在监听</translation></message><message><source>SIP phone: not registered</source><translation>话机：未注册</translation></message><message><source>SIP phone: registered</source><translation>话机：已注册</translation></message><message><source>SIP phone: registering…</source><translation>话机：正在注册…</translation></message><message><source>SIP phone: registration failed (%1)</source><translation>话机：注册失败（%1）</translation></message><message><source>The SIP phone is not available: %1</source><translation>SIP 话机不可用：%1</translation></message><message><source>The SIP phone is not configured.</source><translation>SIP 话机未配置。</translation></message><message><source>WHISPERING to</source><translation>正在密语</translation></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation>来电计入其离开队列时所在的时段。</translation></message><message><source>ACW</source><translation>话后</translation></message><message><source>ASA %1</source><translation>平均应答 %1</translation></message><message><source>Abandon %1</source><translation>放弃率 %1</translation></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation>Erlang C：下一时段需 %1 名座席（%2），当前在岗 %3 名</translation></message><message><source>NR</source><translation>示忙</translation></message><message><source>Need %1 / %2</source><translation>需 %1 / 在岗 %2</translation></message><message><source>Offered this interval: %1</source><translation>本时段呼入：%1</translation></message><message><source>Rdy</source><translation>示闲</translation></message><message><source>Ring</source><translation>振铃</translation></message><message><source>SL (target %1%)</source><translation>服务水平·目标%1%</translation></message><message><source>Service level = %1</source><translation>服务水平 = %1</translation></message><message><source>T = %1 s, target %2 %</source><translation>T = %1 秒，目标 %2 %</translation></message><message><source>Talk</source><translation>通话</translation></message><message><source>longest wait</source><translation>最长等待</translation></message><message><source>next %1 calls within %2 s → %3</source><translation>接下来 %1 通需在 %2 秒内接起 → %3</translation></message><message><source>on target (%1)</source><translation>达标（%1）</translation></message><message><source>target %1 out of reach this interval</source><translation>本时段已无法达到目标 %1</translation></message><message><source>waiting</source><translation>排队数</translation></message></context><context><name>Reason</name><message><source>Meal</source><translation>就餐</translation></message><message><source>Meeting</source><translation>会议</translation></message><message><source>Restroom</source><translation>如厕</translation></message><message><source>Short break</source><translation>小休</translation></message><message><source>Training</source><translation>培训</translation></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation>记录不可用——已禁止操作</translation></message><message><source>Record: %1</source><translation>记录：%1</translation></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation>%1 失败：%2</translation></message><message><source>%1; retry in %2 s</source><translation>%1；%2 秒后重试</translation></message><message><source>Connecting to the PBX…</source><translation>正在连接交换机…</translation></message><message><source>Done: %1</source><translation>已完成：%1</translation></message><message><source>Newest event %1 s ago</source><translation>最新事件 %1 秒前</translation></message><message><source>No connection to the PBX: %1</source><translation>无法连接交换机：%1</translation></message><message><source>No events yet</source><translation>尚无事件</translation></message><message><source>Open record</source><translation>打开记录</translation></message><message><source>Please confirm</source><translation>请确认</translation></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation>记录文件 (*.sqlite3 *.db);;所有文件 (*)</translation></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation>自 %1 起现场数据非实时——数字可能已过时</translation></message></context></TS>

@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,22 +185,31 @@ def test_frozen_lab_starts_and_speaks_ami(frozen_app: FrozenApp, tmp_path: Path)
         encoding="utf-8",
     )
     assert proc.stdin is not None and proc.stdout is not None
+    # If the lab hangs without a word, kill it: its stdout then ends and the test fails.
+    watchdog = threading.Timer(90, proc.kill)
+    watchdog.start()
     try:
         ready = ""
         for line in proc.stdout:
             if line.startswith("LAB-READY "):
                 ready = line
                 break
+        watchdog.cancel()
         assert ready, (
             f"the frozen lab ended before LAB-READY:\n{proc.stderr.read() if proc.stderr else ''}"
         )
         info = json.loads(ready[len("LAB-READY ") :])
         assert info["sip_enabled"] is True  # pjsua2 works inside the bundle
         assert Path(info["scenario_file"]).is_relative_to(frozen_app.bundle)
-        with socket.create_connection(("127.0.0.1", int(info["ami_port"])), timeout=10) as s:
-            banner = s.makefile("rb").readline()
+        with (
+            socket.create_connection(("127.0.0.1", int(info["ami_port"])), timeout=10) as sock,
+            sock.makefile("rb") as reader,
+        ):
+            banner = reader.readline()
         assert banner.startswith(b"Asterisk Call Manager/")
     finally:
+        watchdog.cancel()
+        watchdog.join()
         proc.stdin.close()  # the lab stops when its stdin closes
         try:
             code = proc.wait(30)
