@@ -212,6 +212,17 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
 
     console = Console(app=app, paths=paths, window=window, shell=shell)
     console.floor_ready = lambda: store.is_live and floor.agent_model.rowCount() > 0
+    console.parts.update(
+        store=store,
+        floor=floor,
+        controller=controller,
+        actions=actions,
+        monitor=monitor,
+        record=record,
+        alarms=alarms,
+        link=link,
+        status=status,
+    )
     console.on_shutdown("background", background.shutdown)
     console.on_shutdown("record", record.close)
     console.on_shutdown("history", history.close)

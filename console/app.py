@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
@@ -24,6 +25,8 @@ class Console:
     shell: menus, settings, language and theme.
     stoppers: shutdown steps, run in reverse order of registration.
     floor_ready: True once the floor is live and shows agents (the self-check waits for it).
+    parts: the named components (store, floor, controller, actions, monitor, record, alarms)
+        for the self-check and end-to-end tests.
     """
 
     app: QApplication
@@ -32,6 +35,7 @@ class Console:
     shell: ShellController
     stoppers: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     floor_ready: Callable[[], bool] | None = None
+    parts: dict[str, Any] = field(default_factory=dict)
 
     def on_shutdown(self, name: str, fn: Callable[[], None]) -> None:
         self.stoppers.append((name, fn))

@@ -467,6 +467,7 @@ class RecordWriter:
         assert encoder is not None
         waiters: list[Waiter] = []
         durable = False
+        closing = False
         for code, seq, ts_us, actor, payload, waiter in items:
             if code >= 0:
                 encoder.add(code, seq, ts_us, actor, payload)
@@ -480,13 +481,17 @@ class RecordWriter:
                 if waiter is not None:
                     waiters.append(waiter)
                 continue
+            if code == CONTROL_CLOSE:
+                closing = True
+                break
             self._submit(_Job(batch=encoder.take_batch(), durable=durable, waiters=waiters))
             waiters, durable = [], False
-            if code == CONTROL_CLOSE:
-                self._drain()
-                self._submit(_Job(stop=True))
-                return False
             self._retention_chunk(seq, int(payload), actor, waiter)
+        if closing:
+            self._submit(_Job(batch=encoder.take_batch(), waiters=waiters))
+            self._drain()
+            self._submit(_Job(stop=True))
+            return False
         job = _Job(batch=encoder.take_batch(), durable=durable, waiters=waiters)
         if durable:
             # Wait for an intent's commit instead of encoding on: a thread that keeps the GIL
