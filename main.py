@@ -264,6 +264,11 @@ def run_gui(args: argparse.Namespace) -> int:
             console.window.showMaximized()
     else:
         console.window.show()
+    if os.environ.get("HOTLINE_STARTUP_MARK"):
+        app.processEvents()
+        import time
+
+        print(f"STARTUP-SHOWN {time.time():.6f}", flush=True)
     if args.self_check:
         from console.self_check import run_self_check
 

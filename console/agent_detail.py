@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from cti.state.views import AgentView
 from widgets.agent_tiles import format_duration
-from widgets.charts import Segment, StateTimeline
+from widgets.lazy_charts import LazyStateTimeline
+from widgets.segments import Segment
 from widgets.state_style import reason_label, state_label
 
 PAUSE_REASONS = ("break", "lunch", "training", "meeting", "restroom")
@@ -62,7 +63,7 @@ class AgentDetailPanel(QWidget):
             self.fig_labels[key] = value
             self.fig_names[key] = name
             self.figures.addRow(name, value)
-        self.timeline = StateTimeline()
+        self.timeline = LazyStateTimeline()
         self.timeline.setMinimumHeight(70)
         self.timeline.setMaximumHeight(90)
 

@@ -36,7 +36,7 @@ from console.floor_adapter import (
 )
 from console.floor_view import FloorView
 from widgets.agent_tiles import ALERT_ALARM, TileRow
-from widgets.charts import Segment
+from widgets.segments import Segment
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from console.agent_detail import AgentDetailPanel
 from console.floor_models import AgentFilterProxy, AgentTileModel, QueueMeterModel
 from widgets.agent_tiles import AgentTileDelegate, AgentTileView
-from widgets.charts import TrafficChart
+from widgets.lazy_charts import LazyTrafficChart
 from widgets.queue_meters import QueueMeterDelegate, QueueMeterView
 from widgets.state_style import STATES, state_label
 
@@ -95,7 +95,7 @@ class FloorView(QWidget):
         self.wall.setItemDelegate(self.tile_delegate)
         self.wall.setModel(self.proxy)
         self.detail = AgentDetailPanel()
-        self.chart = TrafficChart()
+        self.chart = LazyTrafficChart()
         self.chart.setMinimumHeight(150)
         self.chart_queue = QComboBox()
         self.chart_queue.setObjectName("chartQueue")

@@ -8,12 +8,15 @@ the blue monitoring banner.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from cti.sip.config import MonitorMode, MonitorProfile, SipAccountConfig, SpyMethod
-from cti.sip.events import MonitorEnded, MonitorModeChanged, MonitorStarted, RegistrationChanged
+# cti.sip pulls in pjsua2 and numpy (~0.5 s): imported when the phone is configured, after
+# the window is on screen, never at start-up.
+if TYPE_CHECKING:
+    from cti.sip.config import MonitorProfile
+    from cti.sip.events import MonitorEnded, MonitorModeChanged, MonitorStarted
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,7 @@ class MonitorLink(QObject):
         """Start the phone and register; False (with `error` set) when the SIP stack is missing."""
         try:
             from cti.sip.audio_bridge import AudioBridge
+            from cti.sip.config import SipAccountConfig
             from cti.sip.monitor import MonitorSession
             from cti.sip.phone import SipPhone
         except ImportError as exc:
@@ -136,6 +140,8 @@ class MonitorLink(QObject):
             log.exception("SIP poll failed")
 
     def _on_event(self, event: Any) -> None:
+        from cti.sip.events import RegistrationChanged
+
         if isinstance(event, RegistrationChanged):
             texts = {
                 "registered": _t("SIP phone: registered"),
@@ -174,10 +180,14 @@ class MonitorLink(QObject):
         if self.session is None:
             raise RuntimeError(self.error or _t("The SIP phone is not configured."))
         self._agent_iface = agent.interface
+        from cti.sip.config import MonitorMode
+
         self.session.start(agent.extension, MonitorMode(mode), agent_call=agent.call_linkedid or "")
         self._render_banner()
 
     def switch(self, mode: str) -> None:
+        from cti.sip.config import MonitorMode
+
         self.session.set_mode(MonitorMode(mode))
         self._render_banner()
 
@@ -191,16 +201,16 @@ class MonitorLink(QObject):
         return self._agent_iface if s is not None and s.busy else None
 
     def shutdown(self) -> None:
+        """Order matters (pjsua2): end the session, stop the headset streams, then let the
+        phone hang up and wait for the calls to end before it drops the conference port —
+        dropping a port while a call still feeds it crashes on the media clock thread."""
         self.timer.stop()
         if self.session is not None:
             self.session.close()
             self.session = None
         if self.bridge is not None:
-            self.bridge.close()  # unhooks its conference port before the phone goes
-            self.bridge = None
+            self.bridge.close_devices()
         if self.phone is not None:
             self.phone.shutdown()
             self.phone = None
-
-
-__all__ = ["MonitorLink", "SpyMethod"]
+        self.bridge = None

@@ -42,8 +42,9 @@ from db.export import Table, all_tables, check_target, export_csv, export_xlsx, 
 from db.review import Review, open_review
 from db.review_rows import ReviewFilter
 from widgets.agent_tiles import AgentTileDelegate, AgentTileView, TileRow
-from widgets.charts import Segment, StateTimeline, TrafficChart
+from widgets.charts import StateTimeline, TrafficChart
 from widgets.queue_meters import QueueMeterDelegate, QueueMeterView, QueueRow
+from widgets.segments import Segment
 
 log = logging.getLogger(__name__)
 _Index = QModelIndex | QPersistentModelIndex

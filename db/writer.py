@@ -482,8 +482,10 @@ class RecordWriter:
                     waiters.append(waiter)
                 continue
             if code == CONTROL_CLOSE:
+                # Snapshot rows this thread queued while close() was being called may follow
+                # the close item; they are encoded with the rest before stopping.
                 closing = True
-                break
+                continue
             self._submit(_Job(batch=encoder.take_batch(), durable=durable, waiters=waiters))
             waiters, durable = [], False
             self._retention_chunk(seq, int(payload), actor, waiter)

@@ -6,13 +6,13 @@ state segments, used by the agent detail panel and the review window).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QPicture
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from widgets.segments import Segment
 from widgets.state_style import DEFAULT_COLOURS
 
 pg.setConfigOptions(antialias=True, background=None)
@@ -128,13 +128,6 @@ class TrafficChart(QWidget):
         pi.setYRange(0, top * 1.15, padding=0)
         pi.setXRange(-0.6, max(n - 0.4, 0.6), padding=0)
         self._sync_views()
-
-
-@dataclass(frozen=True)
-class Segment:
-    start: float
-    end: float
-    state: str
 
 
 class _SegmentsItem(pg.GraphicsObject):

@@ -1,0 +1,12 @@
+"""A stretch of time in one state (one bar of a state timeline)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: float
+    end: float
+    state: str
