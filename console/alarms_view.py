@@ -323,13 +323,33 @@ class AlarmController(QObject):
         return True
 
 
-def alarm_sound() -> Any:
-    """The alarm sound player on the default output device, or None (said in the log) when the
-    machine has no audio output — alarms then show on screen only."""
-    try:
-        from cti.alarms.sound import AlarmSoundPlayer
+class LazyAlarmSound:
+    """Opens the alarm sound output on the first alarm (PortAudio and numpy load then, not at
+    start-up); a machine without speakers is reported once and alarms stay on screen."""
 
-        return AlarmSoundPlayer()
-    except Exception as exc:
-        log.warning("alarm sound disabled: %s", exc)
-        return None
+    def __init__(self) -> None:
+        self._player: Any = None
+        self._failed = False
+
+    def play(self, severity: Any) -> None:
+        if self._failed:
+            return
+        if self._player is None:
+            try:
+                from cti.alarms.sound import AlarmSoundPlayer
+
+                self._player = AlarmSoundPlayer()
+            except Exception as exc:
+                self._failed = True
+                log.warning("alarm sound disabled: %s", exc)
+                return
+        self._player.play(severity)
+
+    def close(self) -> None:
+        if self._player is not None:
+            self._player.close()
+            self._player = None
+
+
+def alarm_sound() -> LazyAlarmSound:
+    return LazyAlarmSound()

@@ -27,7 +27,7 @@ class _Lazy(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if self.inner is None:
-            QTimer.singleShot(0, self.build)
+            QTimer.singleShot(250, self.build)  # after the first paint of the window
 
     def build(self) -> Any:
         if self.inner is None:
