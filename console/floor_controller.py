@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 import queue
 import time
+from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
@@ -44,30 +44,54 @@ MAX_SEGMENTS_PER_AGENT = 2000
 QUEUES_PER_FLUSH = 16
 
 
-@dataclass
 class Timelines:
-    """Today's state segments per agent, kept from the rows the controller already builds."""
+    """Today's state segments per agent, kept from the rows the controller already builds.
 
-    starts: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    Compact on purpose (an 8-byte start and a 1-byte state code per change): 2,000 agents
+    changing state hundreds of times a shift must not cost hundreds of megabytes.
+    """
+
+    def __init__(self) -> None:
+        self._starts: dict[str, array[float]] = {}
+        self._states: dict[str, bytearray] = {}
+        self._codes: dict[str, int] = {}
+        self._names: list[str] = []
+
+    def _code(self, state: str) -> int:
+        code = self._codes.get(state)
+        if code is None:
+            code = self._codes[state] = len(self._names)
+            self._names.append(state)
+        return code
 
     def note(self, key: str, since: float, state: str) -> None:
-        segs = self.starts.setdefault(key, [])
-        if segs and segs[-1][1] == state and segs[-1][0] == since:
+        starts = self._starts.get(key)
+        if starts is None:
+            starts = self._starts[key] = array("d")
+            self._states[key] = bytearray()
+        states = self._states[key]
+        code = self._code(state)
+        if starts and starts[-1] == since:
+            states[-1] = code
             return
-        if segs and segs[-1][0] == since:
-            segs[-1] = (since, state)
+        if states and states[-1] == code:
             return
-        segs.append((since, state))
-        if len(segs) > MAX_SEGMENTS_PER_AGENT:
-            del segs[: len(segs) - MAX_SEGMENTS_PER_AGENT]
+        starts.append(since)
+        states.append(code)
+        if len(starts) > MAX_SEGMENTS_PER_AGENT:
+            del starts[: len(starts) - MAX_SEGMENTS_PER_AGENT]
+            del states[: len(states) - MAX_SEGMENTS_PER_AGENT]
 
     def segments(self, key: str, now: float) -> list[Segment]:
-        segs = self.starts.get(key, [])
-        out = []
-        for i, (start, state) in enumerate(segs):
-            end = segs[i + 1][0] if i + 1 < len(segs) else now
-            out.append(Segment(start, end, state))
-        return out
+        starts = self._starts.get(key)
+        if starts is None:
+            return []
+        states = self._states[key]
+        n = len(starts)
+        return [
+            Segment(starts[i], starts[i + 1] if i + 1 < n else now, self._names[states[i]])
+            for i in range(n)
+        ]
 
 
 class FloorController(QObject):

@@ -16,7 +16,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QDateTime,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -50,6 +57,50 @@ log = logging.getLogger(__name__)
 _Index = QModelIndex | QPersistentModelIndex
 
 
+def column_label(name: str) -> str:
+    """Column names of db.export tables in the UI language (exports keep the English names)."""
+    t = QCoreApplication.translate
+    labels = {
+        "seq": t("ReviewColumns", "No."),
+        "started": t("ReviewColumns", "Started"),
+        "ended": t("ReviewColumns", "Ended"),
+        "supervisor": t("ReviewColumns", "Supervisor"),
+        "workstation": t("ReviewColumns", "Workstation"),
+        "agent": t("ReviewColumns", "Agent"),
+        "queue": t("ReviewColumns", "Queue"),
+        "caller": t("ReviewColumns", "Caller"),
+        "modes": t("ReviewColumns", "Modes"),
+        "end": t("ReviewColumns", "End"),
+        "time": t("ReviewColumns", "Time"),
+        "action": t("ReviewColumns", "Action"),
+        "params": t("ReviewColumns", "Parameters"),
+        "outcome": t("ReviewColumns", "Outcome"),
+        "result": t("ReviewColumns", "Result"),
+        "duration_ms": t("ReviewColumns", "Duration (ms)"),
+        "raised": t("ReviewColumns", "Raised"),
+        "severity": t("ReviewColumns", "Severity"),
+        "rule": t("ReviewColumns", "Rule"),
+        "message": t("ReviewColumns", "Message"),
+        "acknowledged": t("ReviewColumns", "Acknowledged"),
+        "cleared": t("ReviewColumns", "Cleared"),
+        "account": t("ReviewColumns", "Account"),
+        "method": t("ReviewColumns", "Method"),
+        "setting": t("ReviewColumns", "Setting"),
+        "old": t("ReviewColumns", "Old value"),
+        "new": t("ReviewColumns", "New value"),
+        "interval": t("ReviewColumns", "Interval"),
+        "offered": t("ReviewColumns", "Offered"),
+        "answered": t("ReviewColumns", "Answered"),
+        "answered in T": t("ReviewColumns", "Answered in T"),
+        "abandoned": t("ReviewColumns", "Abandoned"),
+        "short abandoned": t("ReviewColumns", "Short abandoned"),
+        "SL %": t("ReviewColumns", "SL %"),
+        "ASA s": t("ReviewColumns", "ASA s"),
+        "AHT s": t("ReviewColumns", "AHT s"),
+    }
+    return labels.get(name, name)
+
+
 class TableModel(QAbstractTableModel):
     """A read-only table over db.export.Table rows."""
 
@@ -78,7 +129,7 @@ class TableModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.table.columns[section]
+            return column_label(self.table.columns[section])
         return None
 
 
@@ -138,6 +189,8 @@ class ReviewWindow(QMainWindow):
             view.setSortingEnabled(False)
             view.horizontalHeader().setStretchLastSection(True)
             view.setAlternatingRowColors(True)
+            view.setWordWrap(False)
+            model.modelReset.connect(view.resizeColumnsToContents)
             self.tables[title] = model
             self.tabs.addTab(view, self._tab_title(title))
 
@@ -166,6 +219,7 @@ class ReviewWindow(QMainWindow):
         self.interval_model = TableModel(parent=self)
         self.interval_view = QTableView()
         self.interval_view.setModel(self.interval_model)
+        self.interval_model.modelReset.connect(self.interval_view.resizeColumnsToContents)
         self.interval_chart = TrafficChart()
         iv = QWidget()
         ivl = QVBoxLayout(iv)
@@ -241,6 +295,7 @@ class ReviewWindow(QMainWindow):
 
     def _combo(self, values: list[str]) -> QComboBox:
         c = QComboBox()
+        c.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         c.addItem(self.tr("(all)"), None)
         for v in values:
             c.addItem(v, v)
@@ -399,6 +454,7 @@ class ReviewWindow(QMainWindow):
                     not_ready=by.get("not_ready", 0),
                     ringing=by.get("ringing", 0),
                     interval=datetime.fromtimestamp(ts).strftime("%H:%M"),
+                    live=False,
                 )
             )
         self.replay_queues.reset_rows(meters)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from widgets.pixmap_cache import PixmapCache
 from widgets.state_style import (
     DEFAULT_COLOURS,
     draw_state_icon,
@@ -69,7 +70,7 @@ class AgentTileDelegate(QStyledItemDelegate):
         self._now = now
         self.density = "comfortable"
         self.colours = {k: QColor(v) for k, v in DEFAULT_COLOURS.items()}
-        self._cache: dict[tuple[object, ...], QPixmap] = {}
+        self._cache = PixmapCache(800)  # > the tiles a 4K wall shows at once
         self._cards: dict[tuple[object, ...], QPixmap] = {}
         self._fonts()
 
@@ -132,12 +133,10 @@ class AgentTileDelegate(QStyledItemDelegate):
             rect.width(),
             rect.height(),
         )
-        pm = self._cache.get(key)
+        pm = self._cache.get(row.key, key)
         if pm is None:
-            if len(self._cache) > 6000:
-                self._cache.clear()
             pm = self._render(row, rect.size(), dpr, dark, option.palette)
-            self._cache[key] = pm
+            self._cache.put(row.key, key, pm)
         painter.drawPixmap(rect.topLeft(), pm)
         # The only per-second part: time in state.
         painter.setFont(self.time_font)

@@ -21,6 +21,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen,
 from PySide6.QtWidgets import QListView, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from widgets.agent_tiles import format_duration
+from widgets.pixmap_cache import PixmapCache
 
 QUEUE_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -51,6 +52,7 @@ class QueueRow:
     interval: str = ""
     forecast_source: str = ""
     overview: bool = False
+    live: bool = True  # False in the review's floor replay: no interval figures to project
     version: int = 0
 
 
@@ -79,6 +81,8 @@ def wait_colour(row: QueueRow, wait: float, text: QColor) -> QColor:
 
 
 def projection_text(row: QueueRow) -> str:
+    if not row.live:
+        return ""
     pct = f"{row.sl_target * 100:.0f} %"
     if row.needed is None:
         return _t("target %1 out of reach this interval").replace("%1", pct)
@@ -118,7 +122,7 @@ class QueueMeterDelegate(QStyledItemDelegate):
     def __init__(self, now: Callable[[], float], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._now = now
-        self._cache: dict[tuple[object, ...], QPixmap] = {}
+        self._cache = PixmapCache(64)
         base = QFont()
         self.title_font = QFont(base)
         self.title_font.setBold(True)
@@ -151,12 +155,10 @@ class QueueMeterDelegate(QStyledItemDelegate):
         dpr = painter.device().devicePixelRatioF()
         dark = option.palette.color(QPalette.ColorRole.Window).lightness() < 128
         key = (row.key, row.version, dark, dpr)
-        pm = self._cache.get(key)
+        pm = self._cache.get(row.key, key)
         if pm is None:
-            if len(self._cache) > 1000:
-                self._cache.clear()
             pm = self._render(row, rect.size(), dpr, option.palette)
-            self._cache[key] = pm
+            self._cache.put(row.key, key, pm)
         painter.drawPixmap(rect.topLeft(), pm)
         # Live part: longest wait.
         wait = (self._now() - row.oldest_join) if (row.waiting and row.oldest_join) else 0.0

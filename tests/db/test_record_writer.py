@@ -1,0 +1,212 @@
+"""The writer API: what each call stores, durability of intents, reopening, failures."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from db_test_support import T0, fill
+
+from db.chain import verify
+from db.errors import RecordClosedError, RecordError, RecordWriteError
+from db.record import open_record
+from db.writer import RecordWriter
+
+
+def rows(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return connection.execute(sql, params).fetchall()
+    finally:
+        connection.close()
+
+
+def writer_threads() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith("record-")]
+
+
+@pytest.mark.parametrize("sync", ["full", "normal"])
+@pytest.mark.timeout(30)
+def test_intent_is_on_disk_when_action_intent_returns(tmp_path: Path, sync: str) -> None:
+    path = tmp_path / "r.sqlite"
+    committed: list[int] = []
+    with open_record(
+        path, "alice", "ws-01", max_delay_s=5.0, on_commit=committed.append, intent_sync=sync
+    ) as rec:
+        for i in range(50):
+            rec.journal_event(T0 + i, "Newstate", {"Channel": "PJSIP/1001-00000001"})
+        handle = rec.action_intent("QueuePause", agent="PJSIP/1001", params={"reason": "午餐"})
+        # no flush: the intent and every row queued before it are already committed
+        found = rows(
+            path, "SELECT action, agent, params FROM action_intent WHERE seq = ?", handle.seq
+        )
+        assert found == [("QueuePause", "PJSIP/1001", '{"reason":"午餐"}')]
+        assert rows(path, "SELECT COUNT(*) FROM journal") == [(50,)]
+        assert committed and committed[-1] >= handle.seq
+        rec.action_result(handle, False, {"Response": "Error", "Message": "Interface not found"})
+        last = rec.flush()
+        assert last == rec.committed_seq == committed[-1]
+    result = rows(path, "SELECT intent_seq, ok, result, duration_ms FROM action_result")
+    assert result[0][:2] == (handle.seq, 0)
+    assert json.loads(result[0][2]) == {"Response": "Error", "Message": "Interface not found"}
+    assert result[0][3] is not None and result[0][3] >= 0
+    assert writer_threads() == []
+
+
+@pytest.mark.timeout(30)
+def test_every_row_names_supervisor_and_workstation(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    with open_record(path, "os-user", "ws-07") as rec:
+        rec.journal_event(T0, "FullyBooted", {"Status": "Fully Booted"})
+        rec.sign_in("李四", ts=T0 + 1)
+        rec.setting_changed("ami.secret", "old", "new", secret=True, ts=T0 + 2)
+        rec.sign_in("mallory", ok=False, ts=T0 + 3)
+        rec.sign_out(ts=T0 + 4)
+        rec.setting_changed("wallboard.port", None, "/dev/ttyUSB0", ts=T0 + 5)
+    named = rows(
+        path,
+        "SELECT t.seq, a.supervisor, a.workstation FROM ("
+        "SELECT seq, actor FROM sign_in UNION ALL SELECT seq, actor FROM setting_change "
+        "UNION ALL SELECT seq, actor FROM journal) t JOIN actor a ON a.id = t.actor ORDER BY t.seq",
+    )
+    assert [(s, w) for _, s, w in named] == [
+        ("os-user", "ws-07"),  # journal
+        ("李四", "ws-07"),  # sign-in row is the new supervisor's
+        ("李四", "ws-07"),
+        ("李四", "ws-07"),  # failed attempt changes nothing
+        ("李四", "ws-07"),  # sign-out is the leaving supervisor's
+        ("os-user", "ws-07"),
+    ]
+    settings = rows(path, "SELECT setting, old_value, new_value FROM setting_change ORDER BY seq")
+    assert settings == [
+        ("ami.secret", '"***"', '"***"'),
+        ("wallboard.port", "null", '"/dev/ttyUSB0"'),
+    ]
+    outcomes = rows(path, "SELECT account, outcome FROM sign_in ORDER BY seq")
+    assert outcomes == [("李四", "ok"), ("mallory", "failed"), ("李四", "signed_out")]
+
+
+@pytest.mark.timeout(30)
+def test_journal_keeps_every_header(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    with open_record(path) as rec:
+        headers = [
+            ("Event", "Newchannel"),
+            ("Channel", "PJSIP/1002-0000000b"),
+            ("Linkedid", "1795337201.17"),
+            ("ChanVariable", "A=1"),
+            ("ChanVariable", "B=2"),
+            ("Name", "bad \udcff byte"),  # an undecodable byte smuggled into str
+        ]
+        rec.journal_event(T0, "Newchannel", headers)
+    stored = rows(path, "SELECT name, interface, queue, linkedid, fields FROM journal")
+    name, interface, queue, linkedid, fields = stored[0]
+    assert (name, interface, queue, linkedid) == (
+        "Newchannel",
+        "PJSIP/1002",
+        None,
+        "1795337201.17",
+    )
+    data = json.loads(fields)
+    assert data["ChanVariable"] == ["A=1", "B=2"]
+    assert data["Name"].startswith("bad ") and "\udcff" not in data["Name"]
+    assert verify(path).ok
+
+
+@pytest.mark.timeout(30)
+def test_reopening_continues_the_chain(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    with open_record(path, "alice", "ws-01", snapshot_every_rows=40) as rec:
+        fill(rec, 100)
+        first_last = rec.committed_seq
+    with open_record(path, "bob", "ws-02", snapshot_every_rows=40) as rec:
+        seq = rec.journal_event(T0 + 500, "Hangup", {"Channel": "PJSIP/1001-00000002"})
+        assert seq == first_last + 2  # its own record_open row comes first
+        fill(rec, 100, t0=T0 + 600)
+    result = verify(path)
+    assert result.ok and result.first_seq == 1
+    opened = rows(path, "SELECT a.supervisor FROM record_open r JOIN actor a ON a.id = r.actor")
+    assert opened == [("alice",), ("bob",)]
+    snapshots = rows(path, "SELECT through_seq, seq FROM floor_snapshot ORDER BY seq")
+    assert snapshots and all(through < seq for through, seq in snapshots)
+
+
+@pytest.mark.timeout(30)
+def test_closed_record_refuses_writes(tmp_path: Path) -> None:
+    rec = open_record(tmp_path / "r.sqlite")
+    rec.close()
+    rec.close()  # idempotent
+    with pytest.raises(RecordClosedError):
+        rec.journal_event(T0, "Hangup", {})
+    with pytest.raises(RecordClosedError):
+        rec.action_intent("QueuePause")
+
+
+@pytest.mark.timeout(30)
+def test_second_writer_cannot_fork_the_chain(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    errors: list[RecordError] = []
+    first = open_record(path, "alice", "ws-01", on_error=errors.append)
+    second = None
+    try:
+        fill(first, 20)
+        second = open_record(path, "bob", "ws-02", on_error=errors.append)
+        second.flush()
+        with pytest.raises(RecordWriteError):
+            for i in range(100):
+                first.journal_event(T0 + 1000 + i, "Newstate", {"Channel": "PJSIP/1001-1"})
+                first.flush()
+        assert first.error is not None and "another program is writing" in str(first.error)
+        second.journal_event(T0 + 2000, "Newstate", {"Channel": "PJSIP/1003-1"})
+        second.flush()
+    finally:
+        first.close()
+        if second is not None:
+            second.close()
+    assert len(errors) == 1
+    assert verify(path).ok
+
+
+@pytest.mark.timeout(30)
+def test_failed_intent_raises_and_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    errors: list[RecordError] = []
+    rec = open_record(tmp_path / "r.sqlite", on_error=errors.append)
+    try:
+        rec.flush()
+
+        def broken(self: RecordWriter, *args: Any, **kwargs: Any) -> None:
+            raise RecordError("the disk holding r.sqlite is full; could not save rows")
+
+        monkeypatch.setattr(RecordWriter, "_write", broken)
+        with pytest.raises(RecordWriteError, match=r"disk holding r\.sqlite is full"):
+            rec.action_intent("QueueRemove", agent="PJSIP/1001")
+        with pytest.raises(RecordWriteError):
+            rec.journal_event(T0, "Hangup", {})
+    finally:
+        rec.close()
+    assert [str(e) for e in errors] == ["the disk holding r.sqlite is full; could not save rows"]
+    assert writer_threads() == []
+
+
+@pytest.mark.timeout(60)
+def test_close_right_after_a_burst_keeps_every_row(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Rows and floor snapshots queued while close() is called are all committed."""
+    path = tmp_path / "burst.sqlite"
+    for attempt in range(5):
+        rec = open_record(path, "alice", "ws-01", snapshot_every_s=10.0, max_delay_s=0.0)
+        for i in range(3000):
+            rec.journal_event(T0 + attempt * 10_000 + i, "QueueCallerJoin", {"Queue": "q"})
+        rec.close()
+        assert rec.error is None
+    result = verify(path)
+    assert result.ok, result.message
+    assert rows(path, "SELECT COUNT(*) FROM journal") == [(15_000,)]
+    snapshots = rows(path, "SELECT COUNT(*) FROM floor_snapshot")[0][0]
+    assert snapshots >= 5 * 299
+    assert "record writer stopped" not in caplog.text
