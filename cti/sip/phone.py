@@ -400,6 +400,16 @@ class SipPhone:
                 del self._calls[handle]
         self._calls.clear()
         self._links.clear()
+        # Stop the bridge's clock before dropping our media ports: pjmedia removes a port
+        # from the conference asynchronously (on the clock thread's next tick), so a port
+        # deleted while the null device still clocks the bridge can be called after it is
+        # gone — a crash in onFrameReceived, seen here about one shutdown in four.
+        if self._ports:
+            try:
+                ep.audDevManager().setNoDev()
+            except pj.Error as exc:
+                log.warning("stopping the conference clock failed: %s", _pj_message(exc))
+            time.sleep(0.05)  # let a tick already in progress finish
         self._ports.clear()
         self._listeners.clear()
         self._poll_hooks.clear()
