@@ -242,7 +242,12 @@ class LabProcess:
             with contextlib.suppress(OSError):
                 if proc.stdin is not None:
                     proc.stdin.close()
-            self._signal_group(proc, signal.SIGTERM)
+            # stdin EOF already starts a clean shutdown; a SIGTERM landing while the lab is
+            # tearing down its event loop (signal handlers gone) would kill it mid-way.
+            try:
+                proc.wait(min(3.0, timeout))
+            except subprocess.TimeoutExpired:
+                self._signal_group(proc, signal.SIGTERM)
             try:
                 proc.wait(timeout)
             except subprocess.TimeoutExpired:
