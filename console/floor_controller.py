@@ -178,11 +178,17 @@ class FloorController(QObject):
             newest = arrived
             n += 1
         changes = self.store.drain_changes()
-        if changes.floor:
-            self.rebuild()
+        live = bool(self.store.is_live)
+        if changes.floor and live != self._live:
+            self.rebuild()  # a resync or the link going down: everything may have changed
+        elif changes.floor:
+            # A new device or queue, a spy session: update what appeared or vanished rather
+            # than rebuild 2,000 rows (a busy PBX shows new devices every few seconds).
+            known = {r.key for r in self.view.agent_model.rows}
+            appeared = known.symmetric_difference(self.store.agent_interfaces())
+            self._update(changes.agents | appeared, changes.queues)
         elif changes:
             self._update(changes.agents, changes.queues)
-        live = bool(self.store.is_live)
         if live != self._live:
             self._live = live
             self.view.set_stale(not live)
@@ -232,7 +238,7 @@ class FloorController(QObject):
             self.view.proxy.rows_changed()
         self._dirty_queues |= queues
         self._flushes += 1
-        if self._dirty_queues and self._flushes % 2 == 0:  # meters refresh at 5 Hz
+        if self._dirty_queues and self._flushes % 3 == 0:  # meters refresh at ~3 Hz
             self._refresh_dirty_queues()
         if self._selected and (self._selected in agents):
             self._refresh_detail(now)
@@ -307,7 +313,7 @@ class FloorController(QObject):
         self.view.wall.viewport().update()
         self.view.meters.viewport().update()
         self._ticks += 1
-        if self._chart_dirty and self._ticks % 5 == 0:
+        if self._chart_dirty and self._ticks % 10 == 0:
             self._refresh_chart()
         if self._selected:
             self._refresh_detail(now)
@@ -327,7 +333,7 @@ class FloorController(QObject):
         self._refresh_chart()
 
     def _refresh_chart(self) -> None:
-        """The traffic chart changes per interval, not per event: redrawn at most every 5 s."""
+        """The traffic chart changes per interval, not per event: redrawn at most every 10 s."""
         self._chart_dirty = False
         names = [self._chart_queue] if self._chart_queue else list(self._queue_names)
         views = [self._queue_views[n] for n in names if n in self._queue_views]

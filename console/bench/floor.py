@@ -70,6 +70,9 @@ def bench_floor(quick: bool) -> dict[str, float]:
         for ev in feed.advance(2.0):
             events.append((feed.clock(), ev))
     events = events[: int(rate * seconds)]
+    import gc
+
+    gc.freeze()  # as the console does once its floor is live (see main.build_console)
 
     painted: dict[str, list[float]] = {}
     delegate = view.tile_delegate
