@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPicture
+from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPicture, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from widgets.segments import Segment
@@ -23,12 +23,20 @@ def _t(text: str) -> str:
 
 
 class TrafficChart(QWidget):
-    """Per-interval bars and an SL line. `set_data` replaces everything (cheap: ≤ 96 intervals)."""
+    """Per-interval bars and an SL line. `set_data` replaces everything (cheap: ≤ 96 intervals).
+
+    The plot is rendered into a pixmap when its data, size or language change, and the widget
+    paints that pixmap: a live pyqtgraph repaint of a full-width chart costs ~50 ms on the GUI
+    thread, and the floor repaints around it several times a second.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trafficChart")
-        self.plot = pg.PlotWidget()
+        self._pixmap: QPixmap | None = None
+        self._dirty = True
+        self.plot = pg.PlotWidget(self)
+        self.plot.hide()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
@@ -50,10 +58,25 @@ class TrafficChart(QWidget):
             for c in ("#8c9096", "#2e9d52", "#d32f2f")
         ]
         self._legend_samples.append(pg.PlotDataItem([], [], pen=pg.mkPen("#2f6fd0", width=2)))
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.plot)
         self.retranslate()
+
+    def _invalidate(self) -> None:
+        self._dirty = True
+        self.update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._invalidate()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._dirty or self._pixmap is None or self._pixmap.size() != self.size():
+            self.plot.resize(self.size())
+            self._sync_views()
+            self._pixmap = self.plot.grab()
+            self._dirty = False
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._pixmap)
+        p.end()
 
     def retranslate(self) -> None:
         pi = self.plot.getPlotItem()
@@ -63,6 +86,7 @@ class TrafficChart(QWidget):
         names = (_t("offered"), _t("answered"), _t("abandoned"), _t("service level"))
         for item, name in zip(self._legend_samples, names, strict=True):
             self.legend.addItem(item, name)
+        self._invalidate()
 
     def _sync_views(self) -> None:
         pi = self.plot.getPlotItem()
@@ -128,6 +152,7 @@ class TrafficChart(QWidget):
         pi.setYRange(0, top * 1.15, padding=0)
         pi.setXRange(-0.6, max(n - 0.4, 0.6), padding=0)
         self._sync_views()
+        self._invalidate()
 
 
 class _SegmentsItem(pg.GraphicsObject):
