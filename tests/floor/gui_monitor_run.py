@@ -68,8 +68,10 @@ def main() -> int:
         wait(lambda: monitor.bridge.levels().speaker_dbfs > -40, 15, "audio at the supervisor")
         out["click_to_audio_ms"] = round((time.monotonic() - t0) * 1000, 1)
         out["banner"] = console.window.monitor_banner.text()
-        time.sleep(0.2)
-        app.processEvents()
+        # let the bridge tick ten more times (200 ms of its own clock): a wrong microphone
+        # link made at call set-up would be in place by then
+        heard = monitor.bridge.stats().frames_heard
+        wait(lambda: monitor.bridge.stats().frames_heard >= heard + 10, 5, "bridge ticks")
         out["mic_linked_first_listen"] = monitor.session.mic_linked()
         for key, mode in (
             (Qt.Key.Key_W, "whisper"),
