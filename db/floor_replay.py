@@ -70,6 +70,11 @@ def key_interface(fields: Fields, event: str = "") -> str | None:
     """The agent interface an event is about, for the journal's `interface` column."""
     if event in ALL_AGENT_EVENTS:
         return ALL_AGENTS
+    get = fields.get
+    # fast path for the usual case, every header a single text value
+    value = get("Interface") or get("Location") or get("StateInterface")
+    if value and value.__class__ is str:
+        return value
     for name in ("Interface", "Location", "StateInterface", "MemberInterface"):
         value = _text(fields, name)
         if value:

@@ -44,6 +44,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ import peewee as pw
 
 from db.dbapi import cursor_of
 from db.errors import RecordError, RecordLockedError, RecordWriteError
-from db.models import CHAINED_MODELS, TABLE_INDEX, insert_sql, table_name
+from db.models import CHAINED_MODELS, TABLE_INDEX, insert_sql, stored_columns, table_name
 from db.row_encoder import FLOOR_SNAPSHOT, ActorKey, EncodedBatch, RowEncoder
 from db.sqlite_files import (
     Checkpointer,
@@ -69,6 +70,8 @@ RETENTION_CUT = TABLE_INDEX["retention_cut"]
 CONTROL_FLUSH = -1
 CONTROL_RETENTION = -2
 CONTROL_CLOSE = -3
+# Parameters per multi-row INSERT: below SQLite's default limit (32,766) and PostgreSQL's.
+PARAMS_PER_INSERT = 30_000
 
 
 class Waiter:
@@ -157,7 +160,8 @@ class RecordWriter:
         self._opened = threading.Event()
         self._open_error: BaseException | None = None
         self._database: pw.SqliteDatabase | None = None
-        self._insert: dict[int, str] = {}
+        self._rows_per_insert: list[int] = []
+        self._insert_cache: dict[tuple[int, int], str] = {}  # (table, rows): INSERT statement
         self._checkpointer: Checkpointer | None = None
         self._next_retention = 0.0
 
@@ -208,8 +212,8 @@ class RecordWriter:
             elif self._idle:
                 self._idle = False
                 self._wake.notify()
-            elif len(self._pending) >= self.config.max_batch_rows:
-                self._wake.notify()
+            elif len(self._pending) == self.config.max_batch_rows:
+                self._wake.notify()  # once: the encoder takes everything queued when it wakes
             return seq
 
     def control(self, code: int, payload: Any = None, reserve_seq: bool = False) -> Waiter:
@@ -263,7 +267,9 @@ class RecordWriter:
                 )
             except (pw.PeeweeException, sqlite3.Error) as exc:
                 raise translate(exc, cfg.path, "read the record's last rows") from exc
-            self._insert = {i: insert_sql(database, m) for i, m in enumerate(CHAINED_MODELS)}
+            self._rows_per_insert = [
+                PARAMS_PER_INSERT // len(stored_columns(model)) for model in CHAINED_MODELS
+            ]
         except BaseException as exc:
             self._open_error = exc
             if self._database is not None:
@@ -359,7 +365,7 @@ class RecordWriter:
                         for sql, params in extra:
                             cursor.execute(sql, params)
                         for table, rows in batch.rows.items():
-                            cursor.executemany(self._insert[table], rows)
+                            self._insert_rows(cursor, table, rows)
                         cursor.execute(head_sql, (batch.last_seq, batch.last_hash, prev_seq))
                         if cursor.rowcount != 1:
                             raise ConcurrentWriterError(
@@ -391,6 +397,27 @@ class RecordWriter:
             except Exception:
                 log.exception("on_commit callback failed")
 
+    def _insert_rows(self, cursor: Any, table: int, rows: list[tuple[Any, ...]]) -> None:
+        """Insert in as few statements as the parameter limit allows, of about equal size."""
+        limit = self._rows_per_insert[table]
+        statements = -(-len(rows) // limit)
+        size = -(-len(rows) // statements)
+        flat = chain.from_iterable
+        for start in range(0, len(rows), size):
+            part = rows[start : start + size]
+            cursor.execute(self._insert_sql(table, len(part)), tuple(flat(part)))
+
+    def _insert_sql(self, table: int, rows: int) -> str:
+        key = (table, rows)
+        sql = self._insert_cache.get(key)
+        if sql is None:
+            if len(self._insert_cache) > 256:
+                self._insert_cache.clear()
+            database = self._database
+            assert database is not None
+            sql = self._insert_cache[key] = insert_sql(database, CHAINED_MODELS[table], rows)
+        return sql
+
     # ------------------------------------------------------------------ encoder thread
 
     def _encode_run(self) -> None:
@@ -405,7 +432,7 @@ class RecordWriter:
             self._fail(exc if isinstance(exc, RecordError) else RecordWriteError(str(exc)))
             self._submit(_Job(stop=True))
 
-    def _take(self) -> list[Item]:
+    def _take(self) -> deque[Item]:
         cfg = self.config
         with self._wake:
             while not self._pending:
@@ -420,8 +447,8 @@ class RecordWriter:
                 if remaining <= 0:
                     break
                 self._wake.wait(remaining)
-            items = list(self._pending)
-            self._pending.clear()
+            items = self._pending  # O(1) under the lock, which producers are waiting for
+            self._pending = deque()
             self._urgent = False
             return items
 
@@ -461,13 +488,14 @@ class RecordWriter:
             raise job.error
         return job.result
 
-    def _process(self, items: list[Item]) -> bool:
-        """Encode one batch and hand it on; False after the close item."""
+    def _process(self, items: deque[Item]) -> bool:
+        """Encode what was taken and hand it on in batches; False after the close item."""
         encoder = self._encoder
         assert encoder is not None
         waiters: list[Waiter] = []
         durable = False
         closing = False
+        batch_rows = self.config.max_batch_rows
         for code, seq, ts_us, actor, payload, waiter in items:
             if code >= 0:
                 encoder.add(code, seq, ts_us, actor, payload)
@@ -476,6 +504,11 @@ class RecordWriter:
                 if waiter is not None:
                     waiters.append(waiter)
                     durable = True
+                if encoder.batch.count >= batch_rows:
+                    # A producer running ahead: bounded batches, so that encoding the next
+                    # overlaps committing this one (one huge transaction would serialise them).
+                    self._submit(_Job(batch=encoder.take_batch(), durable=durable, waiters=waiters))
+                    waiters, durable = [], False
                 continue
             if code == CONTROL_FLUSH:
                 if waiter is not None:

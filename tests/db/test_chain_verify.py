@@ -362,3 +362,49 @@ def test_configured_retention_runs_when_the_record_opens(tmp_path: Path) -> None
         rec.flush()
     result = verify(path)
     assert result.ok and result.first_seq is not None and result.first_seq > 200
+
+
+@pytest.mark.parametrize(
+    ("name", "fields"),
+    [
+        ("QueueMemberStatus", {"Queue": "计费", "Interface": "PJSIP/1017", "MemberName": "王芳"}),
+        ("Hangup", {"Channel": "PJSIP/1002-0000001f", "Cause-txt": 'say "hi"\\ \t\x01'}),
+        ("VarSet", {"Location": "", "StateInterface": "Local/7@x", "Linkedid": "1.2"}),
+        ("Newchannel", {"Interface": "", "MemberInterface": "PJSIP/9", "DestLinkedid": "3.4"}),
+        ("QueueParams", {"Queue": "support", "Max": "0"}),
+        ("Status", [("Variable", "A=1"), ("Variable", "B=2"), ("Channel", "SIP/x-1")]),
+        ("Odd", {"Interface": ["", "PJSIP/5"], "Queue": ["q1", "q2"], "Count": 3}),
+        ("Surrogate", {"Interface": "PJSIP/\udcff", "Queue": "q\u2028"}),
+    ],
+)
+def test_journal_fast_path_hashes_by_the_definition(name: str, fields: object) -> None:
+    """The encoder's journal shortcut gives the bytes the generic `canonical` gives."""
+    from db.canonical import chain_hash, fields_text
+    from db.floor_replay import FloorReducer, key_interface, key_linkedid, key_queue
+    from db.row_encoder import JOURNAL, RowEncoder, fields_object
+
+    encoder = RowEncoder(
+        last_seq=0,
+        last_hash=bytes(32),
+        actors={},
+        reducer=FloorReducer(),
+        snapshot_every_s=300.0,
+        snapshot_every_rows=10,
+    )
+    encoder.add(JOURNAL, 1, 1_772_532_000_000_000, ('王 "sup"', "ws-01"), (name, fields))
+    row = encoder.take_batch().rows[JOURNAL][0]
+    mapping = fields_object(fields)  # type: ignore[arg-type]
+    content = (
+        name,
+        key_interface(mapping, name),
+        key_queue(mapping),
+        key_linkedid(mapping),
+        fields_text(mapping),
+    )
+    scrubbed = tuple(
+        v.encode("utf-8", "replace").decode("utf-8") if isinstance(v, str) else v for v in content
+    )
+    expected = scrubbed if name == "Surrogate" else content
+    assert row[4:] == expected
+    canon = canonical("journal", 1, 1_772_532_000_000_000, '王 "sup"', "ws-01", expected, True)
+    assert row[3] == chain_hash(bytes(32), canon)
