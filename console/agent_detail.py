@@ -158,6 +158,11 @@ class AgentDetailPanel(QWidget):
         self.agent = agent
         for b in self.buttons.values():
             b.setEnabled(agent is not None)
+        # Without an agent, the tables, figures and timeline would be empty frames: hidden.
+        for widget in (self.queues, self.timeline_label, self.timeline):
+            widget.setVisible(agent is not None)
+        for row in range(self.figures.rowCount()):
+            self.figures.setRowVisible(row, agent is not None)
         if agent is None:
             self.title.setText(self.tr("No agent selected"))
             self.state.setText(self.tr("Click a tile to see the agent here."))

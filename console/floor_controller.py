@@ -125,6 +125,7 @@ class FloorController(QObject):
         self.teams = teams or {}
         self.timelines = Timelines()
         self._live: bool | None = None
+        self._built_live: bool | None = None  # the store's live flag at the last rebuild
         self._queue_names: tuple[str, ...] = ()
         self._queue_rows: dict[str, Any] = {}
         self._queue_views: dict[str, Any] = {}
@@ -179,7 +180,7 @@ class FloorController(QObject):
             n += 1
         changes = self.store.drain_changes()
         live = bool(self.store.is_live)
-        if changes.floor and live != self._live:
+        if changes.floor and live != self._built_live:
             self.rebuild()  # a resync or the link going down: everything may have changed
         elif changes.floor:
             # A new device or queue, a spy session: update what appeared or vanished rather
@@ -199,6 +200,10 @@ class FloorController(QObject):
             self.repainted.emit(newest)
 
     def rebuild(self) -> None:
+        # Everything is read from the store below: changes noted until now are covered (left
+        # pending, they would make the next flush rebuild most rows a second time).
+        self.store.drain_changes()
+        self._built_live = bool(self.store.is_live)
         now = self.now()
         rows = []
         for agent in self.store.agents():

@@ -26,6 +26,11 @@ SORT_KEYS = ("name", "ext", "state", "time", "calls")
 _Index = QModelIndex | QPersistentModelIndex
 
 
+
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
+
 class KeyedListModel(QAbstractListModel):
     """A flat list model of row objects that carry a unique `.key`; rows are replaced whole.
 
@@ -64,11 +69,7 @@ class KeyedListModel(QAbstractListModel):
     def flags(self, index: _Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        return _ROW_FLAGS  # asked for on every paint of every tile
 
     def reset_rows(self, rows: Iterable[Any]) -> None:
         self.beginResetModel()
