@@ -26,10 +26,10 @@ SORT_KEYS = ("name", "ext", "state", "time", "calls")
 _Index = QModelIndex | QPersistentModelIndex
 
 
-
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
+
 
 class KeyedListModel(QAbstractListModel):
     """A flat list model of row objects that carry a unique `.key`; rows are replaced whole.

@@ -20,9 +20,6 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
-LAST_RUN: Any = None  # (posted, painted, visible keys) of the last run, for probes
-
-
 def _percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -152,8 +149,6 @@ def bench_floor(quick: bool) -> dict[str, float]:
         if i < len(times):
             latencies.append((times[i] - t) * 1000.0)
 
-    global LAST_RUN
-    LAST_RUN = (posted, painted, visible)
     # Full repaint of the visible wall (cache warm, clock advanced so the times change).
     delegate.paint = original_paint  # type: ignore[method-assign]
     samples = []
