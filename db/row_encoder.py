@@ -147,8 +147,13 @@ class RowEncoder:
         name, raw = payload
         fields = raw if raw.__class__ is dict else fields_object(raw)
         interface = key_interface(fields, name)
-        queue = key_queue(fields)
-        linkedid = key_linkedid(fields)
+        get = fields.get
+        queue = get("Queue")  # fast paths: a single, non-empty text header
+        if not queue or queue.__class__ is not str:
+            queue = key_queue(fields)
+        linkedid = get("Linkedid")
+        if not linkedid or linkedid.__class__ is not str:
+            linkedid = key_linkedid(fields)
         text = fields_text(fields)
         self._journal_policy(seq, ts_us, name, fields)
         actor_id = self._actor(actor)
