@@ -196,7 +196,12 @@ class Record:
         """
         waiter = Waiter()
         content = (action, agent, queue, json_text(dict(params or {})))
-        seq = self._put(_ACTION_INTENT, ts, content, waiter)
+        if self._closed:
+            raise RecordClosedError("the record is closed", self.path)
+        when = self._clock() if ts is None else ts
+        seq = self._writer.commit_urgent(
+            _ACTION_INTENT, _us(when), self._actor, content, waiter, timeout_s
+        )
         if not waiter.event.wait(timeout_s):
             raise RecordWriteError(
                 f"the intent of {action} was not confirmed within {timeout_s:g} s", self.path
@@ -360,7 +365,7 @@ def open_record(
     wrapup_s: Mapping[str, float] | None = None,
     default_wrapup_s: float = 0.0,
     max_batch_rows: int = 5_000,
-    max_delay_s: float = 0.1,
+    max_delay_s: float = 0.02,
     busy_timeout_s: float = 5.0,
     intent_sync: str = "full",
     on_commit: Callable[[int], None] | None = None,
@@ -369,10 +374,11 @@ def open_record(
 ) -> Record:
     """Open (or create) a record for writing and start its writer thread.
 
-    Raises a RecordError subclass for files that are not records, newer records, locked or
-    read-only files; the file is not modified in those cases. `on_commit(last_seq)` and
-    `on_error(error)` are called from the writer's commit thread. `intent_sync`: "full"
-    (default) fsyncs an intent's commit before `action_intent` returns; "normal" returns
+    Raises a RecordError subclass for files that are not records, newer records, locked or read-
+    only files; the file is not modified in those cases. `on_commit(last_seq)` and
+    `on_error(error)` are called from the writer's threads (or an action_intent caller's).
+    `intent_sync`: "full" (default) fsyncs an intent's commit before `action_intent` returns;
+    "normal" returns
     after the commit and fsyncs the WAL immediately afterwards (db/writer.py).
     """
     if intent_sync not in ("full", "normal"):

@@ -125,7 +125,13 @@ def open_for_writing(path: Path, busy_timeout_s: float) -> tuple[pw.SqliteDataba
     elif not path.parent.is_dir():
         raise RecordError(f"folder {path.parent} does not exist", path)
     database = pw.SqliteDatabase(
-        str(path), timeout=busy_timeout_s, check_same_thread=False, autoconnect=False
+        str(path),
+        timeout=busy_timeout_s,
+        check_same_thread=False,
+        autoconnect=False,
+        # One connection, used by the writer's commit thread or by an action's caller (the
+        # writer serialises them with a lock), not one connection per thread.
+        thread_safe=False,
     )
     try:
         database.connect()

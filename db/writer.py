@@ -11,16 +11,20 @@ Rules:
   them, so memory stays bounded when the disk is slow.
 - The chain head update is a compare-and-set on the previous last seq: a second writer on the
   same file (another console) can never fork the chain, it fails instead.
-- A supervisor action's intent is urgent: the encoder stops lingering, and its batch is
-  committed with synchronous=FULL (db/sqlite_files.py) before the caller is released.
-  Everything else is committed with synchronous=NORMAL. With `intent_sync="normal"` the
-  intent's commit does not wait for the disk either: it survives a console crash at once
-  (WAL) and a power loss once the checkpoint thread has fsynced the WAL, which it does
-  immediately - a few milliseconds, in parallel with the action's own round trip to the
-  PBX. That meets a 2 ms budget on disks whose fsync alone takes longer.
+- A supervisor action's intent is urgent and committed with synchronous=FULL
+  (db/sqlite_files.py) before the caller is released; everything else with NORMAL. When no
+  batch is in flight, the caller's own thread encodes the rows queued so far plus its intent
+  and commits them (`commit_urgent`): handing the row through the encoder and commit threads
+  and back costs three thread wake-ups, more than the fsync on a fast disk. Encoding is
+  serialised by one lock and the connection by another, so seq order is kept either way. When
+  a batch is in flight, the intent's batch follows it through the commit thread. With
+  `intent_sync="normal"` the intent's commit does not wait for the disk either: it survives a
+  console crash at once (WAL) and a power loss once the checkpoint thread has fsynced the WAL,
+  which it does immediately - a few milliseconds, in parallel with the action's own round trip
+  to the PBX. That meets a 2 ms budget on disks whose fsync alone takes longer.
 - "Committed" means the transaction returned; `on_commit(last_seq)` is called after it (on the
-  commit thread). A SIGKILL loses only rows not yet committed, never a committed one, and
-  never corrupts the file (SQLite WAL).
+  thread that committed: the commit thread, or an intent's caller). A SIGKILL loses only rows
+  not yet committed, never a committed one, and never corrupts the file (SQLite WAL).
 - A busy database (another program's lock) is retried with back-off; any other failure stops
   the writer: waiting intents get the error, later writes raise RecordWriteError, and
   `on_error` is called once.
@@ -98,7 +102,7 @@ class WriterConfig:
     snapshot_every_s: float = 300.0
     snapshot_every_rows: int = 20_000
     max_batch_rows: int = 5_000
-    max_delay_s: float = 0.1
+    max_delay_s: float = 0.02
     busy_timeout_s: float = 5.0
     checkpoint_every_s: float = 1.0
     retention_days: float | None = None
@@ -155,6 +159,14 @@ class RecordWriter:
         self.current_actor: ActorKey = ("", "")  # who retention cuts are written as
         self._encoder: RowEncoder | None = None
         self._jobs: queue.Queue[_Job] = queue.Queue(maxsize=2)
+        # Encoding is serialised by `_encode_lock` (the encoder thread, or an urgent caller),
+        # use of the connection by `_db_lock` (the commit thread, or an urgent caller). Jobs
+        # handed to the commit thread are counted: `_submitted` changes under `_encode_lock`,
+        # `_finished` under `_db_lock`, so holding both gives a consistent "nothing in flight".
+        self._encode_lock = threading.Lock()
+        self._db_lock = threading.Lock()
+        self._submitted = 0
+        self._finished = 0
         self._encode_thread: threading.Thread | None = None
         self._commit_thread: threading.Thread | None = None
         self._opened = threading.Event()
@@ -196,8 +208,13 @@ class RecordWriter:
         actor: ActorKey,
         payload: Any,
         waiter: Waiter | None = None,
+        wake: bool = True,
     ) -> int:
-        """Reserve the next seq for a row and queue it; returns the seq."""
+        """Reserve the next seq for a row and queue it; returns the seq.
+
+        An item with a waiter wakes the encoder at once, unless `wake` is False (the caller
+        encodes it itself, see `commit_urgent`).
+        """
         with self._lock:
             if self.error is not None:
                 raise RecordWriteError(f"the record cannot be written: {self.error}")
@@ -207,14 +224,109 @@ class RecordWriter:
             self._next_seq = seq + 1
             self._pending.append((table, seq, ts_us, actor, payload, waiter))
             if waiter is not None:
-                self._urgent = True
-                self._wake.notify()
+                if wake:
+                    self._urgent = True
+                    self._wake.notify()
             elif self._idle:
                 self._idle = False
                 self._wake.notify()
             elif len(self._pending) == self.config.max_batch_rows:
                 self._wake.notify()  # once: the encoder takes everything queued when it wakes
             return seq
+
+    def commit_urgent(
+        self,
+        table: int,
+        ts_us: int,
+        actor: ActorKey,
+        payload: Any,
+        waiter: Waiter,
+        timeout_s: float,
+    ) -> int:
+        """Queue a row that must be committed before the caller goes on (an action's intent).
+
+        When the commit thread is idle, the row - with everything queued before it - is
+        encoded and committed on the calling thread: no hand-over between three threads, so
+        the wait is the disk's own. Otherwise it goes through the pipeline like any row. Either
+        way `waiter` fires when it is committed (or failed); the caller waits on it.
+        """
+        seq = self.enqueue(table, ts_us, actor, payload, waiter, wake=False)
+        if not self._encode_lock.acquire(timeout=timeout_s):
+            self._hand_on([])
+            return seq
+        try:
+            if waiter.event.is_set():  # the encoder thread took it meanwhile
+                return seq
+            with self._wake:
+                items = self._pending
+                self._pending = deque()
+            if (
+                self.error is not None
+                or len(items) > self.config.max_batch_rows
+                or any(item[0] < 0 for item in items)
+            ):
+                self._hand_on(items)  # closing, a flush, a retention cut, a backlog
+                return seq
+            batch, waiters = self._encode_items(items)
+            with self._db_lock:
+                if self._submitted == self._finished:
+                    self._commit_here(batch, waiters)
+                    return seq
+            self._submit(_Job(batch=batch, durable=True, waiters=waiters))
+            return seq
+        except _CommitThreadGoneError:
+            return seq  # the waiters were answered with the error
+        except RecordError as exc:
+            self._fail(exc)
+            return seq
+        except Exception as exc:
+            log.exception("record writer stopped")
+            self._fail(RecordWriteError(str(exc)))
+            return seq
+        finally:
+            self._encode_lock.release()
+
+    def _hand_on(self, items: deque[Item] | list[Item]) -> None:
+        """Give taken items back to the encoder thread (in front, order kept) and wake it."""
+        with self._wake:
+            self._pending.extendleft(reversed(items))
+            self._urgent = True
+            self._wake.notify()
+
+    def _encode_items(self, items: deque[Item]) -> tuple[EncodedBatch, list[Waiter]]:
+        encoder = self._encoder
+        assert encoder is not None
+        waiters: list[Waiter] = []
+        try:
+            for code, seq, ts_us, actor, payload, waiter in items:
+                encoder.add(code, seq, ts_us, actor, payload)
+                if encoder.due:
+                    self._queue_snapshots(actor)
+                if waiter is not None:
+                    waiters.append(waiter)
+        except BaseException:
+            for item in items:
+                if item[5] is not None and item[5] not in waiters:
+                    waiters.append(item[5])
+            error = RecordWriteError("a row could not be encoded")
+            self._fail(error)
+            for waiter in waiters:
+                waiter.done(error)
+            raise
+        return encoder.take_batch(), waiters
+
+    def _commit_here(self, batch: EncodedBatch, waiters: list[Waiter]) -> None:
+        """Commit on the calling thread; the caller holds both locks and nothing is in flight."""
+        try:
+            if batch.count:
+                self._write(batch, True, [])
+        except RecordError as exc:
+            self._fail(exc)
+            for waiter in waiters:
+                waiter.done(exc)
+            return
+        for waiter in waiters:
+            waiter.done()
 
     def control(self, code: int, payload: Any = None, reserve_seq: bool = False) -> Waiter:
         """Queue a control item (flush, retention); its waiter fires when it is done."""
@@ -305,32 +417,44 @@ class RecordWriter:
         assert database is not None
         while True:
             job = self._jobs.get()
-            if job.stop:
-                with contextlib.suppress(Exception):
-                    checkpoint(database)
-                return
-            if job.call is not None:
+            with self._db_lock:
                 try:
-                    job.result = job.call(database)
-                except BaseException as exc:
-                    job.error = exc
-                if job.finished is not None:
-                    job.finished.set()
-                continue
+                    if self._run_job(database, job):
+                        return
+                finally:
+                    self._finished += 1
+
+    def _run_job(self, database: pw.SqliteDatabase, job: _Job) -> bool:
+        """One job on the connection (the caller holds `_db_lock`); True for the stop job."""
+        if job.stop:
+            with contextlib.suppress(Exception):
+                checkpoint(database)
+            return True
+        if job.call is not None:
             try:
-                if job.batch is not None and (job.batch.count or job.extra):
-                    self._write(job.batch, job.durable, job.extra)
-            except RecordError as exc:
-                self._fail(exc)  # first, so a released waiter already sees `error`
-                for waiter in job.waiters:
-                    waiter.done(exc)
-                if job.finished is not None:
-                    job.finished.set()
-                raise
-            for waiter in job.waiters:
-                waiter.done()
+                job.result = job.call(database)
+            except BaseException as exc:
+                job.error = exc
             if job.finished is not None:
                 job.finished.set()
+            return False
+        try:
+            if self.error is not None:
+                raise self.error  # failed on an urgent caller's thread: write nothing more
+            if job.batch is not None and (job.batch.count or job.extra):
+                self._write(job.batch, job.durable, job.extra)
+        except RecordError as exc:
+            self._fail(exc)  # first, so a released waiter already sees `error`
+            for waiter in job.waiters:
+                waiter.done(exc)
+            if job.finished is not None:
+                job.finished.set()
+            raise
+        for waiter in job.waiters:
+            waiter.done()
+        if job.finished is not None:
+            job.finished.set()
+        return False
 
     def _write(
         self,
@@ -423,16 +547,26 @@ class RecordWriter:
     def _encode_run(self) -> None:
         try:
             while True:
-                if not self._process(self._take()):
-                    return
+                self._wait_for_items()
+                # Taken under the encode lock: an urgent caller may have taken (and encoded)
+                # rows meanwhile, and rows must be encoded in the order they were queued.
+                with self._encode_lock:
+                    with self._wake:
+                        items = self._pending
+                        self._pending = deque()
+                        self._urgent = False
+                    if items and not self._process(items):
+                        return
         except _CommitThreadGoneError:
             return
         except BaseException as exc:  # the thread must never die silently
             log.exception("record writer stopped")
             self._fail(exc if isinstance(exc, RecordError) else RecordWriteError(str(exc)))
-            self._submit(_Job(stop=True))
+            with self._encode_lock:
+                self._submit(_Job(stop=True))
 
-    def _take(self) -> deque[Item]:
+    def _wait_for_items(self) -> None:
+        """Wait for queued items, then linger (up to max_delay_s) so batches grow."""
         cfg = self.config
         with self._wake:
             while not self._pending:
@@ -447,10 +581,6 @@ class RecordWriter:
                 if remaining <= 0:
                     break
                 self._wake.wait(remaining)
-            items = self._pending  # O(1) under the lock, which producers are waiting for
-            self._pending = deque()
-            self._urgent = False
-            return items
 
     def _retention_due(self) -> bool:
         """Called with the lock held, when idle: queue a periodic retention cut if due."""
@@ -465,6 +595,7 @@ class RecordWriter:
 
     def _submit(self, job: _Job) -> None:
         """Hand a job to the commit thread; gives up if that thread has died."""
+        self._submitted += 1
         while True:
             try:
                 self._jobs.put(job, timeout=0.5)

@@ -210,3 +210,62 @@ def test_close_right_after_a_burst_keeps_every_row(
     snapshots = rows(path, "SELECT COUNT(*) FROM floor_snapshot")[0][0]
     assert snapshots >= 5 * 299
     assert "record writer stopped" not in caplog.text
+
+
+@pytest.mark.timeout(60)
+def test_intents_from_several_threads_under_load_keep_the_chain(tmp_path: Path) -> None:
+    """An intent is committed on its caller's thread when the commit thread is idle, through
+    the pipeline when it is busy; under a journal load from another thread both happen, and
+    the record stays one intact chain holding every row in order."""
+    path = tmp_path / "r.sqlite"
+    committers: set[str] = set()
+
+    def note(_seq: int) -> None:
+        committers.add(threading.current_thread().name)
+
+    stop = threading.Event()
+    journal = 0
+
+    def load() -> None:
+        nonlocal journal
+        while not stop.is_set():
+            rec.journal_event(
+                T0 + journal, "Newstate", {"Channel": f"PJSIP/{1000 + journal % 50}-1"}
+            )
+            journal += 1
+            if journal % 20 == 0:
+                stop.wait(0.001)
+
+    handles: list[int] = []
+    lock = threading.Lock()
+
+    def act(name: str) -> None:
+        for i in range(60):
+            handle = rec.action_intent("QueuePause", agent=f"PJSIP/{1000 + i}", params={"by": name})
+            with lock:
+                handles.append(handle.seq)
+            rec.action_result(handle, True, "Success")
+            if i % 3 == 0:
+                stop.wait(0.002)
+
+    with open_record(path, "alice", "ws-01", on_commit=note, max_delay_s=0.02) as rec:
+        loader = threading.Thread(target=load, name="test-load")
+        actors = [
+            threading.Thread(target=act, args=(f"sup-{n}",), name=f"test-act-{n}") for n in range(3)
+        ]
+        loader.start()
+        for t in actors:
+            t.start()
+        for t in actors:
+            t.join()
+        stop.set()
+        loader.join()
+        rec.flush()
+        assert rec.error is None
+    result = verify(path)
+    assert result.ok, result.message
+    assert rows(path, "SELECT COUNT(*) FROM journal") == [(journal,)]
+    assert sorted(r[0] for r in rows(path, "SELECT seq FROM action_intent")) == sorted(handles)
+    assert rows(path, "SELECT COUNT(*) FROM action_result") == [(180,)]
+    assert "record-commit" in committers
+    assert any(name.startswith("test-act-") for name in committers)
