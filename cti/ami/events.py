@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Final
@@ -97,6 +98,8 @@ DEVICE_STATES: Final[dict[str, int]] = {
 }
 
 _BLANK_OR_END: Final = (" ", "\t", "")
+# A header line naming an event, in any case (Message's classification is case-insensitive).
+_EVENT_LINE: Final = re.compile(r"(?:^|\r\n)event:", re.IGNORECASE)
 _TRUE: Final = frozenset({"1", "true", "yes", "on", "y", "t"})
 _FALSE: Final = frozenset({"0", "false", "no", "off", "n", "f"})
 
@@ -1372,6 +1375,8 @@ def typed_event(message: Message, received_at: float = 0.0) -> AmiEvent | None:
         if factory is None:
             return None
         return factory(message, message.exact_map().get, received_at)
+    if raw is not None and raw.startswith("Response: ") and _EVENT_LINE.search(raw) is None:
+        return None  # a response to an action: not classified by parsing every header
     name = message.event_name
     if name is None:
         return None
