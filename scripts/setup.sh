@@ -26,6 +26,8 @@ APT_PACKAGES=(
   xvfb xauth socat
   # lab speech clips
   espeak-ng sox
+  # the record's models are tested on a real PostgreSQL server (a throw-away cluster)
+  postgresql
   # python venv support on Debian's own python
   python3-venv
 )
