@@ -67,6 +67,11 @@ def _pct(x: float | None) -> str:
     return f"{(x or 0.0) * 100:.0f}%"
 
 
+def _fill(text: str, second: str, third: str) -> str:
+    """A translated alarm text with its %2 and %3 filled in (%1, the subject, comes last)."""
+    return text.replace("%2", second).replace("%3", third)
+
+
 def alarm_text(a: Alarm) -> str:
     """The alarm in the UI language (the engine's own message is English, for the journal,
     SMS and wallboard, which are read by people on other screens and phones)."""
@@ -78,43 +83,29 @@ def alarm_text(a: Alarm) -> str:
         AlarmKind.SIP_UNREGISTERED: lambda: _t(
             "Supervisor phone not registered: monitoring unavailable"
         ),
-        AlarmKind.SERVICE_LEVEL: lambda: (
-            _t("Queue %1: service level %2 below %3")
-            .replace("%2", _pct(v))
-            .replace("%3", _pct(thr))
+        AlarmKind.SERVICE_LEVEL: lambda: _fill(
+            _t("Queue %1: service level %2 below %3"), _pct(v), _pct(thr)
         ),
-        AlarmKind.SL_PROJECTION: lambda: (
-            _t("Queue %1: projected service level %2 below %3")
-            .replace("%2", _pct(v))
-            .replace("%3", _pct(thr))
+        AlarmKind.SL_PROJECTION: lambda: _fill(
+            _t("Queue %1: projected service level %2 below %3"), _pct(v), _pct(thr)
         ),
-        AlarmKind.WAITING: lambda: (
-            _t("Queue %1: %2 calls waiting (limit %3)")
-            .replace("%2", str(int(v or 0)))
-            .replace("%3", f"{thr or 0:g}")
+        AlarmKind.WAITING: lambda: _fill(
+            _t("Queue %1: %2 calls waiting (limit %3)"), str(int(v or 0)), f"{thr or 0:g}"
         ),
-        AlarmKind.LONGEST_WAIT: lambda: (
-            _t("Queue %1: longest wait %2 (limit %3)")
-            .replace("%2", _dur(v))
-            .replace("%3", _dur(thr))
+        AlarmKind.LONGEST_WAIT: lambda: _fill(
+            _t("Queue %1: longest wait %2 (limit %3)"), _dur(v), _dur(thr)
         ),
-        AlarmKind.ABANDON_RATE: lambda: (
-            _t("Queue %1: abandon rate %2 above %3").replace("%2", _pct(v)).replace("%3", _pct(thr))
+        AlarmKind.ABANDON_RATE: lambda: _fill(
+            _t("Queue %1: abandon rate %2 above %3"), _pct(v), _pct(thr)
         ),
-        AlarmKind.AGENT_TALKING: lambda: (
-            _t("Agent %1: on one call for %2 (limit %3)")
-            .replace("%2", _dur(v))
-            .replace("%3", _dur(thr))
+        AlarmKind.AGENT_TALKING: lambda: _fill(
+            _t("Agent %1: on one call for %2 (limit %3)"), _dur(v), _dur(thr)
         ),
-        AlarmKind.AGENT_WRAP_UP: lambda: (
-            _t("Agent %1: in wrap-up for %2 (limit %3)")
-            .replace("%2", _dur(v))
-            .replace("%3", _dur(thr))
+        AlarmKind.AGENT_WRAP_UP: lambda: _fill(
+            _t("Agent %1: in wrap-up for %2 (limit %3)"), _dur(v), _dur(thr)
         ),
-        AlarmKind.AGENT_NOT_READY: lambda: (
-            _t("Agent %1: not ready for %2 (limit %3)")
-            .replace("%2", _dur(v))
-            .replace("%3", _dur(thr))
+        AlarmKind.AGENT_NOT_READY: lambda: _fill(
+            _t("Agent %1: not ready for %2 (limit %3)"), _dur(v), _dur(thr)
         ),
     }
     make = texts.get(k)

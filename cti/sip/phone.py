@@ -121,6 +121,19 @@ class RegistrationStatus:
     message: str
 
 
+def _stop_clock(ep: pj.Endpoint) -> bool:
+    """Stop the conference bridge's clock (the null device) so that no media callback runs
+    while ports are dropped; False if pj refused. Waits out a tick already in progress."""
+    try:
+        ep.audDevManager().setNoDev()
+    except pj.Error as exc:
+        log.warning("stopping the conference clock failed: %s", _pj_message(exc))
+        return False
+    finally:
+        time.sleep(0.05)
+    return True
+
+
 class _PjLog(pj.LogWriter):  # type: ignore[misc]
     """pj's log lines into Python logging (any thread; never raises)."""
 
@@ -405,11 +418,7 @@ class SipPhone:
         # deleted while the null device still clocks the bridge can be called after it is
         # gone — a crash in onFrameReceived, seen here about one shutdown in four.
         if self._ports:
-            try:
-                ep.audDevManager().setNoDev()
-            except pj.Error as exc:
-                log.warning("stopping the conference clock failed: %s", _pj_message(exc))
-            time.sleep(0.05)  # let a tick already in progress finish
+            _stop_clock(ep)
         self._ports.clear()
         self._listeners.clear()
         self._poll_hooks.clear()
@@ -645,14 +654,7 @@ class SipPhone:
         if port is None:
             return
         ep = self._ep
-        clock_stopped = False
-        if ep is not None:
-            try:
-                ep.audDevManager().setNoDev()
-                clock_stopped = True
-            except pj.Error as exc:
-                log.warning("stopping the conference clock failed: %s", _pj_message(exc))
-            time.sleep(0.05)  # let a tick already in progress finish
+        clock_stopped = ep is not None and _stop_clock(ep)
         del port
         gc.collect()
         if clock_stopped and ep is not None:

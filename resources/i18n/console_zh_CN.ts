@@ -112,32 +112,32 @@
         <translation>今日状态</translation>
     </message>
     <message>
-        <location filename="../../console/agent_detail.py" line="162" />
+        <location filename="../../console/agent_detail.py" line="167" />
         <source>No agent selected</source>
         <translation>未选择座席</translation>
     </message>
     <message>
-        <location filename="../../console/agent_detail.py" line="163" />
+        <location filename="../../console/agent_detail.py" line="168" />
         <source>Click a tile to see the agent here.</source>
         <translation>点击座席卡片查看详情。</translation>
     </message>
     <message>
-        <location filename="../../console/agent_detail.py" line="174" />
+        <location filename="../../console/agent_detail.py" line="179" />
         <source>(then %1)</source>
         <translation>（随后：%1）</translation>
     </message>
     <message>
-        <location filename="../../console/agent_detail.py" line="178" />
+        <location filename="../../console/agent_detail.py" line="183" />
         <source>Caller %1 · queue %2</source>
         <translation>来电 %1 · 技能组 %2</translation>
     </message>
     <message>
-        <location filename="../../console/agent_detail.py" line="187" />
+        <location filename="../../console/agent_detail.py" line="192" />
         <source>yes</source>
         <translation>是</translation>
     </message>
     <message>
-        <location filename="../../console/agent_detail.py" line="189" />
+        <location filename="../../console/agent_detail.py" line="194" />
         <source>no</source>
         <translation>否</translation>
     </message>
@@ -145,7 +145,7 @@
 <context>
     <name>AgentTile</name>
     <message numerus="yes">
-        <location filename="../../widgets/agent_tiles.py" line="302" />
+        <location filename="../../widgets/agent_tiles.py" line="334" />
         <source>%n call(s) today</source>
         <translation><numerusform>今日 %n 通</numerusform></translation>
     </message>
@@ -153,7 +153,7 @@
 <context>
     <name>FloorController</name>
     <message>
-        <location filename="../../console/floor_controller.py" line="249" />
+        <location filename="../../console/floor_controller.py" line="284" />
         <source>All queues</source>
         <translation>全部技能组</translation>
     </message>
@@ -384,7 +384,7 @@
     </message>
     <message>
         <location filename="../../console/review_window.py" line="165" />
-        <location filename="../../console/review_window.py" line="501" />
+        <location filename="../../console/review_window.py" line="502" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
@@ -497,13 +497,13 @@
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="465" />
-        <location filename="../../console/review_window.py" line="489" />
+        <location filename="../../console/review_window.py" line="466" />
+        <location filename="../../console/review_window.py" line="490" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="492" />
+        <location filename="../../console/review_window.py" line="493" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
