@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from console.gc_tuning import tune_collector
+
+    tune_collector()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.version:

@@ -114,15 +114,29 @@ def json_text(value: object) -> str:
     return _payload_encoder.encode(value)
 
 
+class _QuotedKeys(dict[str, str]):
+    """Header name -> its JSON string and ":" (AMI has a few hundred header names)."""
+
+    def __missing__(self, key: str) -> str:
+        if key.__class__ is not str or len(self) > 4096:
+            raise TypeError("not a cacheable header name")
+        text = self[key] = _quote(key) + ":"
+        return text
+
+
+_quoted_keys = _QuotedKeys()
+
+
 def fields_text(fields: Mapping[str, Any]) -> str:
     """`json_text` of a header mapping; built by hand when every key and value is text.
 
     Produces exactly what json_text does (same escaping and separators), about twice as fast,
     which matters once per journal row.
     """
+    keys = _quoted_keys
     try:
-        return "{" + ",".join([_quote(k) + ":" + _quote(v) for k, v in fields.items()]) + "}"
-    except TypeError:  # lists (repeated headers), numbers ...
+        return "{" + ",".join([keys[k] + _quote(v) for k, v in fields.items()]) + "}"
+    except TypeError:  # lists (repeated headers), numbers, an unusual header name ...
         return _payload_encoder.encode(fields)
 
 

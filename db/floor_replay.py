@@ -111,7 +111,9 @@ def _flag(fields: Fields, name: str) -> bool | None:
     value = _text(fields, name)
     if value is None:
         return None
-    return value.strip().lower() in ("1", "true", "yes")
+    if value == "0":  # what Asterisk sends; the rest is for hand-written captures
+        return False
+    return value == "1" or value.strip().lower() in ("1", "true", "yes")
 
 
 @dataclass(frozen=True)
@@ -357,18 +359,23 @@ class FloorReducer:
     # -- handlers (each returns the interface it touched) --------------------------------
 
     def _agent(self, fields: Fields) -> tuple[str, _Agent] | None:
-        interface = (
-            _text(fields, "Interface")
-            or _text(fields, "Location")
-            or _text(fields, "StateInterface")
-            or _text(fields, "MemberInterface")
-        )
-        if not interface:
-            return None
+        get = fields.get
+        interface = get("Interface")  # fast path: a single text header (once per event)
+        if not interface or interface.__class__ is not str:
+            interface = (
+                _text(fields, "Interface")
+                or _text(fields, "Location")
+                or _text(fields, "StateInterface")
+                or _text(fields, "MemberInterface")
+            )
+            if not interface:
+                return None
         agent = self.agents.get(interface)
         if agent is None:
             agent = self.agents[interface] = _Agent()
-        name = _text(fields, "MemberName") or _text(fields, "Name")
+        name = get("MemberName")
+        if not name or name.__class__ is not str:
+            name = _text(fields, "MemberName") or _text(fields, "Name")
         if name:
             agent.name = name
         return interface, agent

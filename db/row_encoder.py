@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from hashlib import sha256
 from typing import Any
 
 from db.canonical import (
@@ -89,6 +90,7 @@ class RowEncoder:
         self.actors = dict(actors)
         self._next_actor = max(self.actors.values(), default=0) + 1
         self.reducer = reducer
+        self._apply = reducer.apply
         self._every_us = max(1, int(snapshot_every_s * 1_000_000))
         self._every_rows = snapshot_every_rows
         self._boundary_us = (
@@ -143,7 +145,7 @@ class RowEncoder:
 
     def _add_journal(self, seq: int, ts_us: int, actor: ActorKey, payload: Any) -> None:
         # The hottest path of the record (once per PBX event): the same result as the
-        # generic path through `canonical`, in fewer steps.
+        # generic path through `canonical` and `_append`, in fewer steps.
         name, raw = payload
         fields = raw if raw.__class__ is dict else fields_object(raw)
         interface = key_interface(fields, name)
@@ -155,18 +157,40 @@ class RowEncoder:
         if not linkedid or linkedid.__class__ is not str:
             linkedid = key_linkedid(fields)
         text = fields_text(fields)
-        self._journal_policy(seq, ts_us, name, fields)
-        actor_id = self._actor(actor)
-        content: tuple[Value, ...] = (name, interface, queue, linkedid, text)
+        boundary = self._boundary_us
+        if boundary is None or ts_us >= boundary or self._rows_since_snapshot >= self._every_rows:
+            self._snapshot_policy(ts_us)
+        self._apply(ts_us / 1_000_000, name, fields)
+        self._last_journal_seq = seq
+        self._last_journal_ts_us = ts_us
+        self._rows_since_snapshot += 1
+        actor_id = self._last_actor_id if actor is self._last_actor_key else self._actor(actor)
         try:
             canon = journal_canonical(
                 seq, ts_us, self._actor_head, name, interface, queue, linkedid, text
             )
         except UnicodeEncodeError:
-            content = tuple(scrub(v) if isinstance(v, str) else v for v in content)
+            content = tuple(
+                scrub(v) if isinstance(v, str) else v
+                for v in (name, interface, queue, linkedid, text)
+            )
             actor = (scrub(actor[0]), scrub(actor[1]))
             canon = canonical("journal", seq, ts_us, actor[0], actor[1], content, True)
-        self._append(JOURNAL, seq, ts_us, actor_id, canon, content)
+            self._append(JOURNAL, seq, ts_us, actor_id, canon, content)
+            return
+        digest = sha256(self.last_hash + canon).digest()  # as `_append`, inlined
+        batch = self.batch
+        rows = batch.rows.get(JOURNAL)
+        if rows is None:
+            rows = batch.rows[JOURNAL] = []
+        rows.append((seq, ts_us, actor_id, digest, name, interface, queue, linkedid, text))
+        if not batch.count:
+            batch.first_seq = seq
+        batch.count += 1
+        batch.last_seq = seq
+        batch.last_hash = digest
+        self.last_seq = seq
+        self.last_hash = digest
 
     def _append(
         self,
@@ -191,7 +215,8 @@ class RowEncoder:
         self.last_seq = seq
         self.last_hash = digest
 
-    def _journal_policy(self, seq: int, ts_us: int, name: str, fields: Mapping[str, Any]) -> None:
+    def _snapshot_policy(self, ts_us: int) -> None:
+        """Before a journal row at `ts_us`: set the first boundary, or ask for a snapshot."""
         boundary = self._boundary_us
         if boundary is None:
             self._boundary_us = (ts_us // self._every_us + 1) * self._every_us
@@ -201,10 +226,6 @@ class RowEncoder:
             self._boundary_us = (ts_us // self._every_us + 1) * self._every_us
         elif self._rows_since_snapshot >= self._every_rows:
             self._snapshot(self._last_journal_ts_us)
-        self.reducer.apply(ts_us / 1_000_000, name, fields)
-        self._last_journal_seq = seq
-        self._last_journal_ts_us = ts_us
-        self._rows_since_snapshot += 1
 
     def _snapshot(self, ts_us: int) -> None:
         self.due.append(SnapshotDue(ts_us, self._last_journal_seq, self.reducer.to_json()))

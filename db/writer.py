@@ -4,11 +4,13 @@ Rules:
 - Producers (GUI thread, AMI thread ...) only reserve a seq and append to an in-memory queue
   under one lock; the seq is fixed at that moment, so queue order is chain order.
 - Two threads, a pipeline: the encoder thread ("record-writer") takes everything queued
-  (lingering up to `max_delay_s` so rows go in big transactions), hashes it in seq order and
-  hands the batch on; the commit thread ("record-commit") owns the database connection and
-  inserts each batch in one transaction with the chain head update. While SQLite writes one
-  batch (without the GIL) the next one is being hashed. At most two batches wait between
-  them, so memory stays bounded when the disk is slow.
+  (lingering up to `encode_delay_s`), hashes it in seq order into an open batch, and hands
+  the batch on once it is `max_delay_s` old or `max_batch_rows` long, so rows go in big
+  transactions; the commit thread ("record-commit") owns the database connection and inserts
+  each batch in one transaction with the chain head update. While SQLite writes one batch
+  (without the GIL) the next one is being hashed. At most two batches wait between them, so
+  memory stays bounded when the disk is slow. Encoding soon and committing late keeps the
+  unencoded backlog short, which an intent would otherwise have to encode before its own row.
 - The chain head update is a compare-and-set on the previous last seq: a second writer on the
   same file (another console) can never fork the chain, it fails instead.
 - A supervisor action's intent is urgent and committed with synchronous=FULL
@@ -102,7 +104,8 @@ class WriterConfig:
     snapshot_every_s: float = 300.0
     snapshot_every_rows: int = 20_000
     max_batch_rows: int = 5_000
-    max_delay_s: float = 0.02
+    max_delay_s: float = 0.02  # how long an open batch waits for more rows before its commit
+    encode_delay_s: float = 0.002  # how long the encoder lingers before encoding queued rows
     busy_timeout_s: float = 5.0
     checkpoint_every_s: float = 1.0
     retention_days: float | None = None
@@ -176,6 +179,9 @@ class RecordWriter:
         self._insert_cache: dict[tuple[int, int], str] = {}  # (table, rows): INSERT statement
         self._checkpointer: Checkpointer | None = None
         self._next_retention = 0.0
+        # The encoder's open batch (encoded, not yet handed on) and when it must be handed on.
+        self._open_batch: EncodedBatch | None = None
+        self._open_until = 0.0
 
     # ------------------------------------------------------------------ producer side
 
@@ -557,6 +563,8 @@ class RecordWriter:
                         self._urgent = False
                     if items and not self._process(items):
                         return
+                    if self._open_deadline() is not None and self._open_until <= time.monotonic():
+                        self._submit(_Job(batch=self._take_open()))
         except _CommitThreadGoneError:
             return
         except BaseException as exc:  # the thread must never die silently
@@ -565,17 +573,39 @@ class RecordWriter:
             with self._encode_lock:
                 self._submit(_Job(stop=True))
 
+    def _open_deadline(self) -> float | None:
+        """When the open batch must be handed on; None without one (or after a caller took it)."""
+        encoder = self._encoder
+        if encoder is None or encoder.batch is not self._open_batch or not encoder.batch.count:
+            return None
+        return self._open_until
+
+    def _take_open(self) -> EncodedBatch:
+        encoder = self._encoder
+        assert encoder is not None
+        self._open_batch = None
+        return encoder.take_batch()
+
     def _wait_for_items(self) -> None:
-        """Wait for queued items, then linger (up to max_delay_s) so batches grow."""
+        """Wait for queued items (or the open batch's deadline), then linger briefly."""
         cfg = self.config
         with self._wake:
             while not self._pending:
-                if self._retention_due():
-                    break
+                # Read without the encode lock: a caller taking the open batch meanwhile only
+                # makes this wake-up find nothing to do.
+                until = self._open_deadline()
+                if until is None:
+                    if self._retention_due():
+                        break
+                    timeout = 1.0
+                else:
+                    timeout = until - time.monotonic()
+                    if timeout <= 0:
+                        return
                 self._idle = True
-                self._wake.wait(timeout=1.0)
+                self._wake.wait(timeout=timeout)
             self._idle = False
-            deadline = time.monotonic() + cfg.max_delay_s
+            deadline = time.monotonic() + cfg.encode_delay_s
             while not self._urgent and len(self._pending) < cfg.max_batch_rows:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -658,7 +688,13 @@ class RecordWriter:
             self._drain()
             self._submit(_Job(stop=True))
             return False
-        job = _Job(batch=encoder.take_batch(), durable=durable, waiters=waiters)
+        if not waiters and encoder.batch.count:
+            if encoder.batch is not self._open_batch:  # rows began a new open batch
+                self._open_batch = encoder.batch
+                self._open_until = time.monotonic() + self.config.max_delay_s
+            if time.monotonic() < self._open_until:
+                return True  # keep it open for more rows
+        job = _Job(batch=self._take_open(), durable=durable, waiters=waiters)
         if durable:
             # Wait for an intent's commit instead of encoding on: a thread that keeps the GIL
             # would delay the commit thread by up to the interpreter's switch interval (5 ms).

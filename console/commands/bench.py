@@ -67,8 +67,10 @@ def machine() -> dict[str, str]:
 def run_one(target: str, quick: bool, timeout: float) -> dict[str, float]:
     """Run one benchmark function in a fresh interpreter; returns its figures."""
     module, func = target.split(":")
-    code = (
+    code = (  # a fresh interpreter set up as the console's own process is (main.main)
         "import json, sys\n"
+        "from console.gc_tuning import tune_collector\n"
+        "tune_collector()\n"
         f"from {module} import {func} as f\n"
         f"r = f({quick!r})\n"
         "sys.stdout.write('\\nBENCH-RESULT ' + json.dumps(r) + '\\n')\n"
