@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,9 @@ from db_test_support import T0, fill
 
 from db.chain import verify
 from db.errors import RecordClosedError, RecordError, RecordWriteError
+from db.models import TABLE_INDEX
 from db.record import open_record
+from db.row_encoder import RowEncoder
 from db.writer import RecordWriter
 
 
@@ -269,3 +272,53 @@ def test_intents_from_several_threads_under_load_keep_the_chain(tmp_path: Path) 
     assert rows(path, "SELECT COUNT(*) FROM action_result") == [(180,)]
     assert "record-commit" in committers
     assert any(name.startswith("test-act-") for name in committers)
+
+
+def _wait_for(condition: Any, what: str, limit_s: float = 20.0) -> None:
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {limit_s:g} s: {what}")
+        time.sleep(0.005)
+
+
+@pytest.mark.timeout(60)
+def test_rows_are_encoded_at_once_and_committed_with_their_batch_or_an_intent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Journal rows are hashed soon after they are queued but committed in batches; an intent
+    then only encodes its own row and commits the open batch with it."""
+    encoded: list[tuple[int, str]] = []  # (table, thread) in encoding order
+    add = RowEncoder.add
+
+    def noting_add(self: RowEncoder, table: int, *rest: Any) -> None:
+        encoded.append((table, threading.current_thread().name))
+        add(self, table, *rest)
+
+    monkeypatch.setattr(RowEncoder, "add", noting_add)
+    path = tmp_path / "r.sqlite"
+    # A batch would wait an hour for more rows: only an intent or the close commits it.
+    with open_record(path, "alice", "ws-01", max_delay_s=3600.0) as rec:
+        opened = rec.flush()
+        encoded.clear()
+        seqs = [rec.journal_event(T0 + i, "QueueCallerJoin", {"Queue": "q"}) for i in range(20)]
+        _wait_for(lambda: len(encoded) == 20, "the encoder thread hashed the 20 rows")
+        assert {thread for _, thread in encoded} == {"record-writer"}
+        assert rec.committed_seq == opened
+
+        handle = rec.action_intent("QueuePause", agent="PJSIP/1001")
+        assert encoded[20:] == [(TABLE_INDEX["action_intent"], "MainThread")]
+        assert rec.committed_seq == handle.seq == seqs[-1] + 1
+        assert rows(path, "SELECT COUNT(*) FROM journal") == [(20,)]
+        rec.journal_event(T0 + 30, "QueueCallerLeave", {"Queue": "q"})
+    assert rows(path, "SELECT COUNT(*) FROM journal") == [(21,)]
+    assert verify(path).ok
+
+    # With nothing else happening, an open batch is committed once it is due.
+    with open_record(path, "alice", "ws-01", max_delay_s=0.2) as rec:
+        later = [
+            rec.journal_event(T0 + 40 + i, "QueueCallerJoin", {"Queue": "q"}) for i in range(5)
+        ]
+        _wait_for(lambda: rec.committed_seq >= later[-1], "the open batch was committed")
+        assert rows(path, "SELECT COUNT(*) FROM journal") == [(26,)]
+    assert verify(path).ok
