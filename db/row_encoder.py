@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from hashlib import sha256
 from typing import Any
 
 from db.canonical import (
@@ -145,7 +144,7 @@ class RowEncoder:
 
     def _add_journal(self, seq: int, ts_us: int, actor: ActorKey, payload: Any) -> None:
         # The hottest path of the record (once per PBX event): the same result as the
-        # generic path through `canonical` and `_append`, in fewer steps.
+        # generic path through `canonical`, in fewer steps.
         name, raw = payload
         fields = raw if raw.__class__ is dict else fields_object(raw)
         interface = key_interface(fields, name)
@@ -165,32 +164,16 @@ class RowEncoder:
         self._last_journal_ts_us = ts_us
         self._rows_since_snapshot += 1
         actor_id = self._last_actor_id if actor is self._last_actor_key else self._actor(actor)
+        content: tuple[Value, ...] = (name, interface, queue, linkedid, text)
         try:
             canon = journal_canonical(
                 seq, ts_us, self._actor_head, name, interface, queue, linkedid, text
             )
         except UnicodeEncodeError:
-            content = tuple(
-                scrub(v) if isinstance(v, str) else v
-                for v in (name, interface, queue, linkedid, text)
-            )
+            content = tuple(scrub(v) if isinstance(v, str) else v for v in content)
             actor = (scrub(actor[0]), scrub(actor[1]))
             canon = canonical("journal", seq, ts_us, actor[0], actor[1], content, True)
-            self._append(JOURNAL, seq, ts_us, actor_id, canon, content)
-            return
-        digest = sha256(self.last_hash + canon).digest()  # as `_append`, inlined
-        batch = self.batch
-        rows = batch.rows.get(JOURNAL)
-        if rows is None:
-            rows = batch.rows[JOURNAL] = []
-        rows.append((seq, ts_us, actor_id, digest, name, interface, queue, linkedid, text))
-        if not batch.count:
-            batch.first_seq = seq
-        batch.count += 1
-        batch.last_seq = seq
-        batch.last_hash = digest
-        self.last_seq = seq
-        self.last_hash = digest
+        self._append(JOURNAL, seq, ts_us, actor_id, canon, content)
 
     def _append(
         self,
