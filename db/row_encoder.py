@@ -89,7 +89,6 @@ class RowEncoder:
         self.actors = dict(actors)
         self._next_actor = max(self.actors.values(), default=0) + 1
         self.reducer = reducer
-        self._apply = reducer.apply
         self._every_us = max(1, int(snapshot_every_s * 1_000_000))
         self._every_rows = snapshot_every_rows
         self._boundary_us = (
@@ -159,7 +158,7 @@ class RowEncoder:
         boundary = self._boundary_us
         if boundary is None or ts_us >= boundary or self._rows_since_snapshot >= self._every_rows:
             self._snapshot_policy(ts_us)
-        self._apply(ts_us / 1_000_000, name, fields)
+        self.reducer.apply(ts_us / 1_000_000, name, fields)
         self._last_journal_seq = seq
         self._last_journal_ts_us = ts_us
         self._rows_since_snapshot += 1

@@ -563,7 +563,8 @@ class RecordWriter:
                         self._urgent = False
                     if items and not self._process(items):
                         return
-                    if self._open_deadline() is not None and self._open_until <= time.monotonic():
+                    until = self._open_deadline()
+                    if until is not None and until <= time.monotonic():
                         self._submit(_Job(batch=self._take_open()))
         except _CommitThreadGoneError:
             return

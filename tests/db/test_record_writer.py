@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from db_test_support import T0, fill
+from polling import wait_until
 
 from db.chain import verify
 from db.errors import RecordClosedError, RecordError, RecordWriteError
@@ -274,14 +274,6 @@ def test_intents_from_several_threads_under_load_keep_the_chain(tmp_path: Path) 
     assert any(name.startswith("test-act-") for name in committers)
 
 
-def _wait_for(condition: Any, what: str, limit_s: float = 20.0) -> None:
-    deadline = time.monotonic() + limit_s
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {limit_s:g} s: {what}")
-        time.sleep(0.005)
-
-
 @pytest.mark.timeout(60)
 def test_rows_are_encoded_at_once_and_committed_with_their_batch_or_an_intent(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -302,7 +294,7 @@ def test_rows_are_encoded_at_once_and_committed_with_their_batch_or_an_intent(
         opened = rec.flush()
         encoded.clear()
         seqs = [rec.journal_event(T0 + i, "QueueCallerJoin", {"Queue": "q"}) for i in range(20)]
-        _wait_for(lambda: len(encoded) == 20, "the encoder thread hashed the 20 rows")
+        wait_until(lambda: len(encoded) == 20, 20.0, "the encoder thread to hash the 20 rows")
         assert {thread for _, thread in encoded} == {"record-writer"}
         assert rec.committed_seq == opened
 
@@ -319,6 +311,6 @@ def test_rows_are_encoded_at_once_and_committed_with_their_batch_or_an_intent(
         later = [
             rec.journal_event(T0 + 40 + i, "QueueCallerJoin", {"Queue": "q"}) for i in range(5)
         ]
-        _wait_for(lambda: rec.committed_seq >= later[-1], "the open batch was committed")
+        wait_until(lambda: rec.committed_seq >= later[-1], 20.0, "the open batch to be committed")
         assert rows(path, "SELECT COUNT(*) FROM journal") == [(26,)]
     assert verify(path).ok

@@ -1,27 +1,17 @@
 """Helpers for the serial tests: socat pseudo-terminal pairs with stable link paths (kill
-socat = unplug; start it again = plug back in) and condition polling."""
+socat = unplug; start it again = plug back in) (polling: tests/polling.py)."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
-import time
 from pathlib import Path
 from typing import IO
 
 import pytest
+from polling import wait_until
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def wait_until(condition: object, timeout: float, what: str) -> None:
-    """Poll a condition (callable) until true; fail the test with `what` otherwise."""
-    assert callable(condition)
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.01)
 
 
 class SocatPair:

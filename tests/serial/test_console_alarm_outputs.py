@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from serial_ptys import SocatPair, wait_until
+from polling import wait_until
+from serial_ptys import SocatPair
 
 from console.alarm_outputs import AlarmOutputs
 from console.alarms_view import AlarmController, AlarmStrip

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from serial_ptys import SocatPair, wait_until
+from polling import wait_until
+from serial_ptys import SocatPair
 
 from cti.serial.alpha import Color, Mode
 from cti.serial.sim.sign import SignSimulator
