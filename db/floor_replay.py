@@ -66,6 +66,9 @@ ALL_AGENTS = "*"
 ALL_AGENT_EVENTS = frozenset({"QueueParams", "Shutdown"})
 
 
+_INTERFACE_HEADERS = ("Interface", "Location", "StateInterface", "MemberInterface")
+
+
 def key_interface(fields: Fields, event: str = "") -> str | None:
     """The agent interface an event is about, for the journal's `interface` column."""
     if event in ALL_AGENT_EVENTS:
@@ -75,11 +78,16 @@ def key_interface(fields: Fields, event: str = "") -> str | None:
     value = get("Interface") or get("Location") or get("StateInterface")
     if value and value.__class__ is str:
         return value
-    for name in ("Interface", "Location", "StateInterface", "MemberInterface"):
-        value = _text(fields, name)
-        if value:
-            return value
-    channel = _text(fields, "Channel")
+    for name in _INTERFACE_HEADERS:
+        value = get(name)
+        if value is not None:
+            if value.__class__ is not str:
+                value = _text(fields, name)
+            if value:
+                return value
+    channel = get("Channel")
+    if channel is not None and channel.__class__ is not str:
+        channel = _text(fields, "Channel")
     return device_of(channel) if channel else None
 
 

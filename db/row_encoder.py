@@ -17,15 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from db.canonical import (
-    Value,
-    canonical,
-    chain_hash,
-    fields_text,
-    journal_canonical,
-    quoted,
-    scrub,
-)
+from db.canonical import Value, canonical, chain_hash, journal_canonical, json_text, scrub
 from db.floor_replay import FloorReducer, key_interface, key_linkedid, key_queue
 from db.models import CHAINED_MODELS, TABLE_INDEX
 
@@ -49,6 +41,18 @@ def fields_object(fields: Mapping[str, Any] | Sequence[tuple[str, Any]]) -> Mapp
         else:
             out[key] = value
     return out
+
+
+def _canonical(
+    kind: str, seq: int, ts_us: int, actor: ActorKey, content: tuple[Value, ...], payload: bool
+) -> tuple[bytes, tuple[Value, ...]]:
+    """`canonical` of a row, and its content as stored: lone surrogates made storable."""
+    try:
+        return canonical(kind, seq, ts_us, actor[0], actor[1], content, payload), content
+    except UnicodeEncodeError:
+        content = tuple(scrub(v) if isinstance(v, str) else v for v in content)
+        canon = canonical(kind, seq, ts_us, scrub(actor[0]), scrub(actor[1]), content, payload)
+        return canon, content
 
 
 @dataclass
@@ -102,7 +106,6 @@ class RowEncoder:
         self.due: list[SnapshotDue] = []
         self._last_actor_key: ActorKey | None = None
         self._last_actor_id = 0
-        self._actor_head = ""
         self.batch = EncodedBatch()
 
     def take_batch(self) -> EncodedBatch:
@@ -119,7 +122,6 @@ class RowEncoder:
             self.actors[key] = actor_id
             self.batch.new_actors.append((actor_id, key[0], key[1]))
         self._last_actor_key, self._last_actor_id = key, actor_id
-        self._actor_head = quoted(key[0]) + "," + quoted(key[1])
         return actor_id
 
     def add(self, table: int, seq: int, ts_us: int, actor: ActorKey, payload: Any) -> None:
@@ -131,14 +133,9 @@ class RowEncoder:
             return
         content: tuple[Value, ...] = tuple(payload)
         actor_id = self._actor(actor)
-        kind = TABLE_NAMES[table]
-        has_payload = HAS_PAYLOAD[table]
-        try:
-            canon = canonical(kind, seq, ts_us, actor[0], actor[1], content, has_payload)
-        except UnicodeEncodeError:
-            content = tuple(scrub(v) if isinstance(v, str) else v for v in content)
-            actor = (scrub(actor[0]), scrub(actor[1]))
-            canon = canonical(kind, seq, ts_us, actor[0], actor[1], content, has_payload)
+        canon, content = _canonical(
+            TABLE_NAMES[table], seq, ts_us, actor, content, HAS_PAYLOAD[table]
+        )
         self._append(table, seq, ts_us, actor_id, canon, content)
 
     def _add_journal(self, seq: int, ts_us: int, actor: ActorKey, payload: Any) -> None:
@@ -154,7 +151,6 @@ class RowEncoder:
         linkedid = get("Linkedid")
         if not linkedid or linkedid.__class__ is not str:
             linkedid = key_linkedid(fields)
-        text = fields_text(fields)
         boundary = self._boundary_us
         if boundary is None or ts_us >= boundary or self._rows_since_snapshot >= self._every_rows:
             self._snapshot_policy(ts_us)
@@ -163,15 +159,14 @@ class RowEncoder:
         self._last_journal_ts_us = ts_us
         self._rows_since_snapshot += 1
         actor_id = self._last_actor_id if actor is self._last_actor_key else self._actor(actor)
-        content: tuple[Value, ...] = (name, interface, queue, linkedid, text)
         try:
-            canon = journal_canonical(
-                seq, ts_us, self._actor_head, name, interface, queue, linkedid, text
+            canon, text = journal_canonical(
+                seq, ts_us, actor[0], actor[1], name, interface, queue, linkedid, fields
             )
-        except UnicodeEncodeError:
-            content = tuple(scrub(v) if isinstance(v, str) else v for v in content)
-            actor = (scrub(actor[0]), scrub(actor[1]))
-            canon = canonical("journal", seq, ts_us, actor[0], actor[1], content, True)
+            content: tuple[Value, ...] = (name, interface, queue, linkedid, text)
+        except TypeError:  # a lone surrogate, an unusual header name or value: the long way
+            content = (name, interface, queue, linkedid, json_text(fields))
+            canon, content = _canonical("journal", seq, ts_us, actor, content, True)
         self._append(JOURNAL, seq, ts_us, actor_id, canon, content)
 
     def _append(

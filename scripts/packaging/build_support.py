@@ -49,6 +49,7 @@ THIRD_PARTY_HIDDEN_IMPORTS = (
     "numpy",
     "pyqtgraph",
     "xlsxwriter",
+    "orjson",
     "keyrings.alt.file",
     "platformdirs",
 )

@@ -379,7 +379,7 @@ def test_configured_retention_runs_when_the_record_opens(tmp_path: Path) -> None
 )
 def test_journal_fast_path_hashes_by_the_definition(name: str, fields: object) -> None:
     """The encoder's journal shortcut gives the bytes the generic `canonical` gives."""
-    from db.canonical import chain_hash, fields_text
+    from db.canonical import chain_hash, json_text
     from db.floor_replay import FloorReducer, key_interface, key_linkedid, key_queue
     from db.row_encoder import JOURNAL, RowEncoder, fields_object
 
@@ -399,7 +399,7 @@ def test_journal_fast_path_hashes_by_the_definition(name: str, fields: object) -
         key_interface(mapping, name),
         key_queue(mapping),
         key_linkedid(mapping),
-        fields_text(mapping),
+        json_text(mapping),
     )
     scrubbed = tuple(
         v.encode("utf-8", "replace").decode("utf-8") if isinstance(v, str) else v for v in content
@@ -408,3 +408,18 @@ def test_journal_fast_path_hashes_by_the_definition(name: str, fields: object) -
     assert row[4:] == expected
     canon = canonical("journal", 1, 1_772_532_000_000_000, '王 "sup"', "ws-01", expected, True)
     assert row[3] == chain_hash(bytes(32), canon)
+
+
+def test_journal_shortcut_escapes_every_character_as_the_definition() -> None:
+    """orjson (the journal's shortcut) and `canonical` write every code point alike."""
+    from db.canonical import journal_canonical
+
+    code_points = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    for start in range(0, len(code_points), 8192):
+        text = "".join(map(chr, code_points[start : start + 8192]))
+        fields = {text: text, "Queue": [text, "q"], "Count": 3}
+        canon, payload = journal_canonical(7, -5, text, "ws", text, text, None, text, fields)
+        assert payload == json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+        assert canon == canonical(
+            "journal", 7, -5, text, "ws", (text, text, None, text, payload), True
+        )
