@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from cti.state.agent_state import AgentState
 from cti.state.metrics import sl_projection, sl_terms
+from cti.state.store import NOT_STAFFED
 from cti.state.views import AgentView, QueueView
 from widgets.agent_tiles import ALERT_ALARM, ALERT_NONE, ALERT_WARN, TileRow
 from widgets.queue_meters import QueueRow
@@ -77,6 +78,20 @@ def tile_row(agent: AgentView, thresholds: TileThresholds, now: float, team: str
 
 
 _Row = TypeVar("_Row", TileRow, QueueRow)
+
+_NOT_STAFFED = frozenset(state.value for state in NOT_STAFFED)
+
+
+def state_counts(by_state: Mapping[str, int]) -> dict[str, int]:
+    """A queue card's agent counters (QueueRow fields) from agents per lower-case state."""
+    return {
+        "ready": by_state.get("ready", 0),
+        "talking": by_state.get("talking", 0) + by_state.get("on_hold", 0),
+        "wrap_up": by_state.get("wrap_up", 0),
+        "not_ready": by_state.get("not_ready", 0),
+        "ringing": by_state.get("ringing", 0),
+        "staffed": sum(n for state, n in by_state.items() if state not in _NOT_STAFFED),
+    }
 
 
 def bump(row: _Row, **changes: object) -> _Row:

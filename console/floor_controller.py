@@ -31,6 +31,7 @@ from console.floor_adapter import (
     interval_label,
     overview_row,
     queue_row,
+    state_counts,
     tile_row,
     with_alert,
 )
@@ -287,15 +288,7 @@ class FloorController(QObject):
         by_state: dict[str, int] = {}
         for r in self.view.agent_model.rows:
             by_state[r.state] = by_state.get(r.state, 0) + 1
-        overview = bump(
-            overview,
-            ready=by_state.get("ready", 0),
-            talking=by_state.get("talking", 0) + by_state.get("on_hold", 0),
-            wrap_up=by_state.get("wrap_up", 0),
-            not_ready=by_state.get("not_ready", 0),
-            ringing=by_state.get("ringing", 0),
-            staffed=sum(n for st, n in by_state.items() if st not in ("logged_out", "unavailable")),
-        )
+        overview = bump(overview, **state_counts(by_state))
         model = self.view.queue_model
         if model.rowCount() != len(rows) + 1 or [r.key for r in model.rows[1:]] != [
             r.key for r in rows

@@ -11,7 +11,9 @@ same functions as `main.py audit`.
 from __future__ import annotations
 
 import logging
+import re
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.floor_adapter import state_counts
 from console.floor_models import AgentTileModel, QueueMeterModel
 from db.errors import RecordError
 from db.export import Table, all_tables, check_target, export_csv, export_xlsx, header_lines
@@ -101,6 +104,9 @@ def column_label(name: str) -> str:
     return labels.get(name, name)
 
 
+_ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+
 class TableModel(QAbstractTableModel):
     """A read-only table over db.export.Table rows."""
 
@@ -120,10 +126,16 @@ class TableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.table.columns)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+        display = role == Qt.ItemDataRole.DisplayRole
+        if not (display or role == Qt.ItemDataRole.ToolTipRole) or not index.isValid():
             return None
         value = self.table.rows[index.row()][index.column()]
-        return "" if value is None else str(value)
+        text = "" if value is None else str(value)
+        if _ISO_TIME.match(text):
+            # Exports keep the full ISO time with its UTC offset; on screen the offset is the
+            # reviewing PC's own, so the table shows local date and time, the tooltip all of it.
+            return f"{text[:10]} {text[11:19]}" if display else text
+        return text if display else None
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -155,7 +167,8 @@ class ReviewWindow(QMainWindow):
             w.setCalendarPopup(True)
             w.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.supervisor = self._combo(review.supervisors())
-        self.agent = self._combo(review.agents())
+        self.agent_names = review.agent_names()
+        self.agent = self._combo(review.agents(), self._agent_label)
         self.queue = self._combo(review.queues())
         self.action = self._combo(review.action_names())
         self.apply_btn = QPushButton(self.tr("Apply filter"))
@@ -197,6 +210,7 @@ class ReviewWindow(QMainWindow):
         # Timeline tab
         self.timeline_day = QDateEdit(datetime.fromtimestamp(bounds[1]).date())
         self.timeline_day.setCalendarPopup(True)
+        self.timeline_day.setDisplayFormat("yyyy-MM-dd")
         self.timeline_btn = QPushButton(self.tr("Show"))
         self.timeline_btn.clicked.connect(self._on_timeline)
         self.timeline = StateTimeline()
@@ -214,6 +228,7 @@ class ReviewWindow(QMainWindow):
         # Intervals tab
         self.interval_day = QDateEdit(datetime.fromtimestamp(bounds[1]).date())
         self.interval_day.setCalendarPopup(True)
+        self.interval_day.setDisplayFormat("yyyy-MM-dd")
         self.interval_btn = QPushButton(self.tr("Show"))
         self.interval_btn.clicked.connect(self._on_intervals)
         self.interval_model = TableModel(parent=self)
@@ -293,13 +308,18 @@ class ReviewWindow(QMainWindow):
             "Settings": self.tr("Settings changes"),
         }[title]
 
-    def _combo(self, values: list[str]) -> QComboBox:
+    def _combo(self, values: list[str], label: Callable[[str], str] = str) -> QComboBox:
         c = QComboBox()
         c.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         c.addItem(self.tr("(all)"), None)
         for v in values:
-            c.addItem(v, v)
+            c.addItem(label(v), v)
         return c
+
+    def _agent_label(self, interface: str) -> str:
+        """The agent as the filter and the timeline show it: "王芳 · 1017", else the interface."""
+        name = self.agent_names.get(interface)
+        return f"{name} · {interface.rsplit('/', 1)[-1]}" if name else interface
 
     def current_filter(self) -> ReviewFilter:
         return ReviewFilter(
@@ -332,11 +352,16 @@ class ReviewWindow(QMainWindow):
             segs = self.review.agent_timeline(a, day)
             rows.append(
                 [
-                    Segment(s.start, s.end if s.end is not None else s.start, s.state.lower())
+                    Segment(
+                        s.start,
+                        s.end if s.end is not None else s.start,
+                        s.state.lower(),
+                        s.reason or "",
+                    )
                     for s in segs
                 ]
             )
-        self.timeline.set_rows(agents, rows)
+        self.timeline.set_rows([self._agent_label(a) for a in agents], rows)
 
     def _on_intervals(self) -> None:
         day: date = self.interval_day.date().toPython()
@@ -434,6 +459,9 @@ class ReviewWindow(QMainWindow):
                 state=a.state.lower(),
                 reason=a.reason or "",
                 since=a.since or ts,
+                caller=a.caller,
+                queue=a.call_queue,
+                calls=a.calls_today,
                 queues=a.queues,
             )
             for a in sorted(floor.agents.values(), key=lambda a: a.interface)
@@ -448,11 +476,7 @@ class ReviewWindow(QMainWindow):
                     title=q.name,
                     waiting=q.waiting,
                     oldest_join=(ts - q.longest_wait_s) if q.longest_wait_s else None,
-                    ready=by.get("ready", 0),
-                    talking=by.get("talking", 0) + by.get("on_hold", 0),
-                    wrap_up=by.get("wrap_up", 0),
-                    not_ready=by.get("not_ready", 0),
-                    ringing=by.get("ringing", 0),
+                    **state_counts(by),
                     interval=datetime.fromtimestamp(ts).strftime("%H:%M"),
                     live=False,
                 )

@@ -21,6 +21,10 @@ Rules (DESIGN.md "Domain definitions"; the journal holds raw AMI field names):
   events changes state at its expiry time.
 - Queue waiting callers: QueueCallerJoin adds, QueueCallerLeave / QueueCallerAbandon remove,
   QueueEntry (list item) adds with join time = now - Wait.
+- Calls today, as the live tile counts them: queue calls answered (AgentConnect) since local
+  midnight of the machine replaying, from the start of the record. Snapshots of version 1
+  (written before the count existed) restart it from the snapshot. The caller on a queue call
+  is the caller channel's CallerIDNum of the AgentConnect.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 LOGGED_OUT = "LOGGED_OUT"
@@ -40,7 +45,8 @@ WRAP_UP = "WRAP_UP"
 UNAVAILABLE = "UNAVAILABLE"
 AGENT_STATES = (LOGGED_OUT, READY, NOT_READY, RINGING, TALKING, ON_HOLD, WRAP_UP, UNAVAILABLE)
 
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: each agent also carries its caller and calls today
+READABLE_SNAPSHOTS = (1, 2)
 
 Fields = Mapping[str, Any]
 
@@ -124,6 +130,10 @@ def _flag(fields: Fields, name: str) -> bool | None:
     return value == "1" or value.strip().lower() in ("1", "true", "yes")
 
 
+def _local_midnight(day: date) -> float:
+    return datetime(day.year, day.month, day.day).timestamp()  # naive = local time
+
+
 @dataclass(frozen=True)
 class AgentAt:
     interface: str
@@ -132,6 +142,9 @@ class AgentAt:
     reason: str | None
     since: float  # epoch seconds the state was entered (0.0 = before the record)
     queues: tuple[str, ...]
+    caller: str = ""  # the caller's number on a queue call
+    call_queue: str = ""  # the queue of that call
+    calls_today: int = 0  # queue calls answered since local midnight
 
 
 @dataclass(frozen=True)
@@ -169,6 +182,9 @@ class _Agent:
     state: str = LOGGED_OUT
     state_reason: str | None = None
     since: float = 0.0
+    caller: str = ""
+    calls: int = 0  # queue calls answered on the local day that starts at `calls_day`
+    calls_day: float = 0.0
 
 
 @dataclass
@@ -187,6 +203,7 @@ class FloorReducer:
         self.default_wrapup_s = default_wrapup_s
         self.agents: dict[str, _Agent] = {}
         self.queues: dict[str, _Queue] = {}
+        self._day = (0.0, -1.0)  # the local day last asked about: [midnight, next midnight)
         self._handlers: dict[str, Callable[[float, Fields], str | None]] = {
             "QueueMemberAdded": self._member,
             "QueueMember": self._member_item,
@@ -249,8 +266,10 @@ class FloorReducer:
 
     def floor_at(self, ts: float) -> FloorAt:
         agents: dict[str, AgentAt] = {}
+        today = self._midnight(ts)
         for interface, agent in self.agents.items():
             state, reason, since = self.agent_state(interface, ts)
+            on_call = agent.talking and state in (TALKING, ON_HOLD)
             agents[interface] = AgentAt(
                 interface=interface,
                 name=agent.name or interface,
@@ -258,6 +277,9 @@ class FloorReducer:
                 reason=reason,
                 since=since,
                 queues=tuple(sorted(agent.queues)),
+                caller=agent.caller if on_call else "",
+                call_queue=agent.talking_queue if on_call else "",
+                calls_today=agent.calls if agent.calls_day == today else 0,
             )
         queues: dict[str, QueueAt] = {}
         for name, queue in self.queues.items():
@@ -292,6 +314,9 @@ class FloorReducer:
                 a.state,
                 a.state_reason,
                 a.since,
+                a.caller,
+                a.calls,
+                a.calls_day,
             ]
             for iface, a in self.agents.items()
         }
@@ -311,7 +336,7 @@ class FloorReducer:
     @classmethod
     def from_json(cls, text: str) -> FloorReducer:
         data = json.loads(text)
-        if data.get("v") != SNAPSHOT_VERSION:
+        if data.get("v") not in READABLE_SNAPSHOTS:
             raise ValueError(f"unknown floor snapshot version {data.get('v')!r}")
         reducer = cls(data.get("wrapup_s") or {}, float(data.get("default_wrapup_s", 0.0)))
         for iface, v in data["agents"].items():
@@ -331,9 +356,26 @@ class FloorReducer:
                 state_reason=v[12],
                 since=v[13],
             )
+            if len(v) > 14:
+                agent = reducer.agents[iface]
+                agent.caller, agent.calls, agent.calls_day = v[14], v[15], v[16]
         for name, (waiting, members) in data["queues"].items():
             reducer.queues[name] = _Queue(waiting=dict(waiting), members=set(members))
         return reducer
+
+    def _midnight(self, ts: float) -> float:
+        """Local midnight (epoch seconds) of the day containing `ts`.
+
+        As cti.state.intervals computes it (both midnights in local time, so a DST day ends
+        right); not imported from there because importing cti.state loads the whole floor
+        store, 0.2 s more in every process that writes a record.
+        """
+        start, end = self._day
+        if not start <= ts < end:
+            day = datetime.fromtimestamp(ts).date()
+            start, end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
+            self._day = (start, end)
+        return start
 
     # -- derivation ---------------------------------------------------------------------
 
@@ -427,6 +469,7 @@ class FloorReducer:
             agent.talking = bool(in_call) and agent.status in (2, 3, 8)
             if not agent.talking:
                 agent.hold = False
+                agent.caller = ""
         return interface
 
     def _member_removed(self, ts: float, fields: Fields) -> str | None:
@@ -475,6 +518,11 @@ class FloorReducer:
         agent.talking = True
         agent.hold = False
         agent.talking_queue = _text(fields, "Queue") or ""
+        agent.caller = _text(fields, "CallerIDNum") or ""
+        day = self._midnight(ts)
+        if agent.calls_day != day:
+            agent.calls_day, agent.calls = day, 0
+        agent.calls += 1
         return found[0]
 
     def _complete(self, ts: float, fields: Fields) -> str | None:
@@ -486,6 +534,7 @@ class FloorReducer:
         agent.talking = False
         agent.hold = False
         agent.ringing = False
+        agent.caller = ""
         wrapup = agent.member_wrapup or self.wrapup_s.get(queue, self.default_wrapup_s)
         agent.wrapup_until = ts + wrapup
         return found[0]
@@ -496,6 +545,7 @@ class FloorReducer:
             return None
         found[1].ringing = False
         found[1].talking = False
+        found[1].caller = ""
         return found[0]
 
     def _on_channel(self, fields: Fields) -> tuple[str, _Agent] | None:
@@ -563,5 +613,6 @@ class FloorReducer:
         for interface, agent in self.agents.items():
             agent.queues.clear()
             agent.talking = agent.ringing = agent.hold = False
+            agent.caller = ""
             self._restate(interface, ts)
         return None

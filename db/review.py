@@ -203,17 +203,16 @@ class Review:
 
     def bounds(self) -> tuple[float, float] | None:
         """First and last journal time, or None for a record without PBX events."""
-
-        def work() -> tuple[float, float] | None:
-            j = self.m["journal"]
-            low = j.select(j.ts_us).order_by(j.seq).limit(1).scalar()
-            high = j.select(j.ts_us).order_by(j.seq.desc()).limit(1).scalar()
-            if low is None or high is None:
-                return None
-            return _s(int(low)), _s(int(high))
-
-        result: tuple[float, float] | None = self._guard("read its time span", work)
+        result: tuple[float, float] | None = self._guard("read its time span", self._span)
         return result
+
+    def _span(self) -> tuple[float, float] | None:
+        j = self.m["journal"]
+        low = j.select(j.ts_us).order_by(j.seq).limit(1).scalar()
+        high = j.select(j.ts_us).order_by(j.seq.desc()).limit(1).scalar()
+        if low is None or high is None:
+            return None
+        return _s(int(low)), _s(int(high))
 
     def _seq_bounds(self, start_us: int | None, end_us: int | None) -> tuple[int, int | None]:
         """(after, upto): journal rows of [start, end) have after < seq <= upto.
@@ -320,6 +319,19 @@ class Review:
                 model = self.m[table]
                 names.update(self._distinct(model, model.agent))
             return sorted(names)
+
+        return self._guard("list agents", work)  # type: ignore[no-any-return]
+
+    def agent_names(self) -> dict[str, str]:
+        """Agent interface -> its name as the floor snapshots give it (the newest sampled)."""
+
+        def work() -> dict[str, str]:
+            names: dict[str, str] = {}
+            for state in self._sampled_states():
+                for interface, values in state.get("agents", {}).items():
+                    if values and values[0]:
+                        names[interface] = str(values[0])
+            return names
 
         return self._guard("list agents", work)  # type: ignore[no-any-return]
 
@@ -694,10 +706,18 @@ class Review:
         return self._guard("replay the floor", work)  # type: ignore[no-any-return]
 
     def agent_timeline(self, agent: str, day: date, tz: tzinfo | None = None) -> list[StateSegment]:
-        """The agent's states over one local day, as contiguous segments."""
-        start, end = day_bounds(day, tz)
+        """The agent's states over one local day, as contiguous segments.
+
+        Only the part of the day the record covers (its first to its last PBX event): before
+        and after, the record does not know the agent's state.
+        """
+        day_start, day_end = day_bounds(day, tz)
 
         def work() -> list[StateSegment]:
+            span = self._span()
+            if span is None or span[0] >= day_end or span[1] <= day_start:
+                return []
+            start, end = max(day_start, span[0]), min(day_end, span[1])
             start_us, end_us = _us(start), _us(end)
             reducer, through, snap_ts, _ = self._snapshot_before(start_us)
             j = self.m["journal"]

@@ -5,15 +5,26 @@ state segments, used by the agent detail panel and the review window).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
+from datetime import datetime
 
 import pyqtgraph as pg
-from PySide6.QtCore import QCoreApplication, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QPicture, QPixmap, QResizeEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPicture,
+    QPixmap,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
 from widgets.segments import Segment
-from widgets.state_style import DEFAULT_COLOURS
+from widgets.state_style import DEFAULT_COLOURS, STATES, reason_label, state_label
 
 pg.setConfigOptions(antialias=True, background=None)
 
@@ -49,7 +60,8 @@ class TrafficChart(QWidget):
         pi.scene().addItem(self.sl_view)
         pi.getAxis("right").linkToView(self.sl_view)
         self.sl_view.setXLink(pi)
-        self.sl_view.setYRange(0, 100, padding=0)
+        # A little above 100 % so that a full-service interval's marker is not cut in half.
+        self.sl_view.setYRange(0, 104, padding=0)
         pi.getViewBox().sigResized.connect(self._sync_views)
         self._items: list[pg.GraphicsObject] = []
         # The legend is built once from sample items; set_data only swaps the plotted items.
@@ -183,8 +195,33 @@ class _SegmentsItem(pg.GraphicsObject):
         return self._bounds
 
 
+def _clock(ts: float) -> str:
+    return datetime.fromtimestamp(ts).strftime("%H:%M:%S")
+
+
+def _duration(seconds: float) -> str:
+    m, s = divmod(max(0, round(seconds)), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def segment_text(label: str, segment: Segment) -> str:
+    """What hovering a stretch of a timeline says: who, state (reason), from-to (how long)."""
+    state = state_label(segment.state)
+    if segment.reason:
+        state += f" ({reason_label(segment.reason)})"
+    return (
+        f"{label}: {state}\n{_clock(segment.start)}–{_clock(segment.end)} "
+        f"({_duration(segment.end - segment.start)})"
+    )
+
+
 class StateTimeline(QWidget):
-    """A Gantt of state segments; x is wall-clock time (date axis), one row per agent."""
+    """A Gantt of state segments; x is wall-clock time (date axis), one row per agent.
+
+    A legend names the colours shown (colour is never the only carrier), and hovering a
+    stretch tells its state, reason, times and length.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -193,13 +230,60 @@ class StateTimeline(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=True, y=False)
+        self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._item: _SegmentsItem | None = None
+        self._labels: list[str] = []
+        self._rows: list[list[Segment]] = []
+        self._starts: list[list[float]] = []
         self.colours = dict(DEFAULT_COLOURS)
+        self.legend = QLabel()
+        self.legend.setObjectName("timelineLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.plot)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.legend)
+
+    def segment_at(self, x: float, y: float) -> tuple[str, Segment] | None:
+        """The row label and segment at plot coordinates (x: epoch seconds, y: row)."""
+        row = round(y)
+        if not 0 <= row < len(self._rows) or abs(y - row) > 0.38:
+            return None
+        i = bisect_right(self._starts[row], x) - 1
+        if i < 0 or x >= self._rows[row][i].end:
+            return None
+        return self._labels[row], self._rows[row][i]
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        point = self.plot.getPlotItem().vb.mapSceneToView(pos)
+        found = self.segment_at(point.x(), point.y())
+        if found is None:
+            QToolTip.hideText()
+            return
+        QToolTip.showText(QCursor.pos(), segment_text(*found), self.plot)
+
+    def _update_legend(self) -> None:
+        shown = {s.state for segs in self._rows for s in segs}
+        self.legend.setText(
+            "&nbsp;&nbsp;&nbsp;".join(
+                f'<span style="color:{self.colours.get(state, "#888888")}">■</span>&nbsp;'
+                f"{state_label(state)}"
+                for state in STATES
+                if state in shown
+            )
+        )
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._update_legend()
+        super().changeEvent(event)
 
     def set_rows(self, labels: Sequence[str], rows: Sequence[Sequence[Segment]]) -> None:
+        self._labels = list(labels)
+        self._rows = [sorted(segs, key=lambda s: s.start) for segs in rows]
+        self._starts = [[s.start for s in segs] for segs in self._rows]
+        self._update_legend()
         pi = self.plot.getPlotItem()
         if self._item is not None:
             pi.removeItem(self._item)

@@ -59,7 +59,15 @@ class LazyTrafficChart(_Lazy):
 
 
 class LazyStateTimeline(_Lazy):
+    """The agent detail panel's timeline: a strip too short for the legend (hovering a
+    stretch still names its state)."""
+
     factory_name = "StateTimeline"
+
+    def build(self) -> Any:
+        inner = super().build()
+        inner.legend.hide()
+        return inner
 
     def set_rows(self, *args: Any) -> None:
         self._call("set_rows", *args)

@@ -10,3 +10,4 @@ class Segment:
     start: float
     end: float
     state: str
+    reason: str = ""  # why, for a not-ready stretch

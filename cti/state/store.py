@@ -70,7 +70,8 @@ _NOT_READY = AgentState.NOT_READY
 _TALKING = AgentState.TALKING
 _ON_HOLD = AgentState.ON_HOLD
 _WRAP_UP = AgentState.WRAP_UP
-_NOT_STAFFED = frozenset({AgentState.LOGGED_OUT, AgentState.UNAVAILABLE})
+# Agents in these states do not staff a queue (its card and the Erlang figures).
+NOT_STAFFED = frozenset({AgentState.LOGGED_OUT, AgentState.UNAVAILABLE})
 _IDX = STATE_INDEX
 # A "left" caller not resolved by AgentConnect, hangup or rejoin within this long is an exit
 # (covers a client whose event filter hides Hangup).
@@ -1128,7 +1129,7 @@ class FloorStore:
             if a is None:
                 continue
             by_state[a.state] += 1
-            if a.state not in _NOT_STAFFED:
+            if a.state not in NOT_STAFFED:
                 staffed += 1
 
         callers = sorted(q.waiting.values(), key=lambda c: (c.position, c.joined_at or 0.0))

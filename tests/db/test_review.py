@@ -90,7 +90,12 @@ def test_agent_timeline_is_contiguous_and_matches_replay(
     start, end = day_bounds(day)
     agent = "PJSIP/1005"
     segments = review.agent_timeline(agent, day)
-    assert segments[0].start == start and segments[-1].end == end
+    span = review.bounds()
+    assert span is not None
+    # the part of the day the record covers: the record ends before this day's midnight
+    assert span[1] < end
+    assert segments[0].start == max(start, span[0]) and segments[-1].end == span[1]
+    assert review.agent_timeline(agent, day + timedelta(days=hotline.days + 1)) == []
     for a, b in itertools.pairwise(segments):
         assert a.end == b.start and (a.state, a.reason) != (b.state, b.reason)
     states = {s.state for s in segments}
@@ -98,7 +103,7 @@ def test_agent_timeline_is_contiguous_and_matches_replay(
     assert any(s.reason == "午餐" for s in segments)
     rng = random.Random(9)
     for _ in range(12):
-        t = rng.uniform(start, end)
+        t = rng.uniform(segments[0].start, segments[-1].end)
         seg = next(s for s in segments if s.start <= t < s.end)
         at = review.floor_at(t).agents.get(agent)
         assert (seg.state, seg.reason) == ((at.state, at.reason) if at else (LOGGED_OUT, None))

@@ -6,11 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QToolTip
 
 from console.bench.sim_feed import SimFeed
 from console.record_link import RecordLink
 from console.review_window import ReviewWindow
 from db.review import open_review
+from widgets.charts import segment_text
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120)]
 
@@ -74,6 +77,14 @@ def test_review_tables_replay_export_verify(qtbot: Any, water_record: Path, tmp_
     assert win.replay_queues.rowCount() == 5
     states = {r.state for r in win.replay_agents.rows}
     assert states & {"talking", "ready", "wrap_up"}
+    # as the live tiles: calls answered today, and the caller and queue of a call in progress
+    assert any(r.calls > 0 for r in win.replay_agents.rows)
+    talking = [r for r in win.replay_agents.rows if r.state == "talking"]
+    assert talking and all(r.caller and r.queue for r in talking)
+    for meter in win.replay_queues.rows:
+        on_shift = meter.ready + meter.talking + meter.wrap_up + meter.not_ready + meter.ringing
+        assert meter.staffed == on_shift
+    assert sum(m.staffed for m in win.replay_queues.rows) > 0
 
     win._on_intervals()
     assert win.interval_model.rowCount() > 0
@@ -96,3 +107,36 @@ def test_opening_a_file_that_is_not_a_record_says_so(
     )
     assert ReviewWindow.open(bad) is None
     assert shown and bad.read_text(encoding="utf-8") == "this is not a database"
+
+
+def test_agent_timeline_covers_the_record_and_explains_a_stretch_on_hover(
+    qtbot: Any, water_record: Path
+) -> None:
+    review = open_review(water_record)
+    win = ReviewWindow(review)
+    qtbot.addWidget(win)
+    win.resize(1200, 700)
+    win.show()
+    win.tabs.setCurrentWidget(win.timeline.parentWidget())
+    win.agent.setCurrentIndex(win.agent.findData("PJSIP/1002"))
+    qtbot.mouseClick(win.timeline_btn, Qt.MouseButton.LeftButton)
+    timeline = win.timeline
+    rows = timeline._rows
+    assert len(rows) == 1 and rows[0]
+    first, last = review.bounds() or (0.0, 0.0)
+    # only what the record knows: from its first to its last PBX event, not the whole day
+    assert rows[0][0].start == first and rows[0][-1].end == last
+    assert "Talking" in timeline.legend.text()
+
+    longest = max(rows[0], key=lambda s: s.end - s.start)
+    vb = timeline.plot.getPlotItem().vb
+    qtbot.waitUntil(lambda: vb.viewRect().width() > 0, timeout=5000)
+    scene = vb.mapViewToScene(QPointF((longest.start + longest.end) / 2, 0.0))
+    pos = timeline.plot.mapFromScene(scene)
+    qtbot.mouseMove(timeline.plot.viewport(), pos)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
+    label = timeline._labels[0]
+    assert label == "李娜 · 1002"  # the agent's name from the record, and the extension
+    assert QToolTip.text() == segment_text(label, longest)
+    assert QToolTip.text().startswith("李娜 · 1002: ") and "–" in QToolTip.text()
+    win.close()
