@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from db.errors import RecordClosedError, RecordError, RecordWriteError
 from db.models import TABLE_INDEX
 from db.record import open_record
 from db.row_encoder import RowEncoder
+from db.sqlite_files import Checkpointer
 from db.writer import RecordWriter
 
 
@@ -58,6 +60,35 @@ def test_intent_is_on_disk_when_action_intent_returns(tmp_path: Path, sync: str)
     assert json.loads(result[0][2]) == {"Response": "Error", "Message": "Interface not found"}
     assert result[0][3] is not None and result[0][3] >= 0
     assert writer_threads() == []
+
+
+@pytest.mark.timeout(30)
+def test_journal_batches_reach_the_disk_soon_and_intents_sync_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches commit without an fsync; the WAL is fsynced right after (not at the next
+    intent or checkpoint), so an intent's own fsync never carries a second of journal."""
+    synced: list[float] = []
+    original = Checkpointer._fsync_wal
+
+    def recording(self: Checkpointer) -> None:
+        original(self)
+        synced.append(time.monotonic())
+
+    monkeypatch.setattr(Checkpointer, "_fsync_wal", recording)
+    with open_record(tmp_path / "r.sqlite", "alice", "ws-01") as rec:
+        rec.flush()
+        wait_until(lambda: synced, 10, "the WAL was fsynced after the first commit")
+        for i in range(20):
+            rec.journal_event(T0 + i, "Newstate", {"Channel": "PJSIP/1001-00000001"})
+        seen = len(synced)
+        rec.flush()
+        wait_until(lambda: len(synced) > seen, 10, "the journal's batch was fsynced by itself")
+        time.sleep(0.1)  # let a sync racing the flush finish
+        seen = len(synced)
+        rec.action_intent("QueuePause", agent="PJSIP/1001")
+        time.sleep(0.3)  # many times the background sync's delay (20 ms)
+        assert len(synced) == seen  # the intent's commit fsynced the WAL itself
 
 
 @pytest.mark.timeout(30)
