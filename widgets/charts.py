@@ -23,6 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QLabel, QToolTip, QVBoxLayout, QWidget
 
+from widgets.agent_tiles import format_duration
 from widgets.segments import Segment
 from widgets.state_style import DEFAULT_COLOURS, STATES, reason_label, state_label
 
@@ -167,6 +168,9 @@ class TrafficChart(QWidget):
         self._invalidate()
 
 
+_BAR_HALF = 0.38  # half a timeline bar's height, in rows
+
+
 class _SegmentsItem(pg.GraphicsObject):
     """Draws all segments of all rows into one QPicture (fast for thousands of segments)."""
 
@@ -179,7 +183,7 @@ class _SegmentsItem(pg.GraphicsObject):
         for y, segs in enumerate(rows):
             for s in segs:
                 p.setBrush(QColor(colours.get(s.state, "#888888")))
-                p.drawRect(QRectF(s.start, y - 0.38, max(s.end - s.start, 0.5), 0.76))
+                p.drawRect(QRectF(s.start, y - _BAR_HALF, max(s.end - s.start, 0.5), 2 * _BAR_HALF))
                 x0, x1 = min(x0, s.start), max(x1, s.end)
         p.end()
         self._bounds = (
@@ -199,12 +203,6 @@ def _clock(ts: float) -> str:
     return datetime.fromtimestamp(ts).strftime("%H:%M:%S")
 
 
-def _duration(seconds: float) -> str:
-    m, s = divmod(max(0, round(seconds)), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
 def segment_text(label: str, segment: Segment) -> str:
     """What hovering a stretch of a timeline says: who, state (reason), from-to (how long)."""
     state = state_label(segment.state)
@@ -212,7 +210,7 @@ def segment_text(label: str, segment: Segment) -> str:
         state += f" ({reason_label(segment.reason)})"
     return (
         f"{label}: {state}\n{_clock(segment.start)}–{_clock(segment.end)} "
-        f"({_duration(segment.end - segment.start)})"
+        f"({format_duration(segment.end - segment.start)})"
     )
 
 
@@ -248,7 +246,7 @@ class StateTimeline(QWidget):
     def segment_at(self, x: float, y: float) -> tuple[str, Segment] | None:
         """The row label and segment at plot coordinates (x: epoch seconds, y: row)."""
         row = round(y)
-        if not 0 <= row < len(self._rows) or abs(y - row) > 0.38:
+        if not 0 <= row < len(self._rows) or abs(y - row) > _BAR_HALF:
             return None
         i = bisect_right(self._starts[row], x) - 1
         if i < 0 or x >= self._rows[row][i].end:

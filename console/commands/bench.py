@@ -24,6 +24,7 @@ BENCHES: dict[str, str] = {
     "ingest": "cti.state.bench_store:bench_ingest_with_store",
     "store": "cti.state.bench_store:bench_store",
     "record": "db.bench_record:bench_record",
+    "record_crash": "db.bench_record:bench_record_crash",
     "floor": "console.bench.floor:bench_floor",
     "startup": "console.bench.startup:bench_startup",
     "shift": "console.bench.shift:bench_shift",
