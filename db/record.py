@@ -365,7 +365,7 @@ def open_record(
     wrapup_s: Mapping[str, float] | None = None,
     default_wrapup_s: float = 0.0,
     max_batch_rows: int = 5_000,
-    max_delay_s: float = 0.02,
+    max_delay_s: float = WriterConfig.max_delay_s,
     busy_timeout_s: float = 5.0,
     intent_sync: str = "full",
     on_commit: Callable[[int], None] | None = None,

@@ -107,7 +107,10 @@ class WriterConfig:
     snapshot_every_s: float = 300.0
     snapshot_every_rows: int = 20_000
     max_batch_rows: int = 5_000
-    max_delay_s: float = 0.02  # how long an open batch waits for more rows before its commit
+    # How long an open batch waits for more rows before its commit. Short: an intent commits
+    # the open batch with its own row, and each row there adds to its wait (at 2,000 events/s,
+    # 5 ms instead of 20 ms took ~0.25 ms off an intent's median, for ~4 % of a core).
+    max_delay_s: float = 0.005
     encode_delay_s: float = 0.002  # how long the encoder lingers before encoding queued rows
     busy_timeout_s: float = 5.0
     checkpoint_every_s: float = 1.0
