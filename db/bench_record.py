@@ -7,7 +7,8 @@
   quickest clicks. (Back to back, every intent would find the WAL just synced by the one
   before it, which a real floor never offers.) `intent_commit_idle_p99_ms` without load;
   `intent_commit_normal_p99_ms` with intent_sync="normal" (fsync right after the commit);
-  `disk_commit_fsync_p99_ms`: a bare one-row SQLite FULL commit, the disk's own floor.
+  `disk_commit_fsync_p99_ms`: a bare one-row SQLite FULL commit at the same pace, the disk's
+  own floor.
 - review_query_ms: an agent's day timeline plus the day's interval table, median over
   several days and agents, on a generated record of 10 M rows (200 k with --quick).
 - replay_jump_ms: `floor_at` a random minute, median over 20 minutes (and the maximum).
@@ -136,7 +137,7 @@ def _intent_p99(folder: Path, count: int, load_per_s: float, sync: str = "full")
             )
             samples.append((time.perf_counter() - t) * 1000)
             record.action_result(handle, True, "Success")
-            time.sleep(rng.uniform(0.02, 0.2))
+            time.sleep(_click_gap(rng))
         samples.sort()
         return samples[min(len(samples) - 1, int(len(samples) * 0.99))]
     finally:
@@ -146,21 +147,29 @@ def _intent_p99(folder: Path, count: int, load_per_s: float, sync: str = "full")
         record.close()
 
 
+def _click_gap(rng: random.Random) -> float:
+    """Seconds between two intents: a supervisor's quickest clicks (also the disk floor's gap,
+    since a disk idle for a while answers an fsync more slowly than a busy one)."""
+    return rng.uniform(0.02, 0.2)
+
+
 def _raw_fsync_p99(folder: Path, count: int) -> float:
-    """The disk's own floor: one-row SQLite commits with synchronous=FULL, nothing else."""
+    """The disk's own floor: one-row SQLite commits with synchronous=FULL, nothing else, at the
+    intents' pace."""
     connection = sqlite3.connect(folder / "fsync.sqlite", isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
         connection.execute("CREATE TABLE t (x INTEGER)")
         samples = []
+        rng = random.Random(3)
         for i in range(count):
             t = time.perf_counter()
             connection.execute("BEGIN")
             connection.execute("INSERT INTO t VALUES (?)", (i,))
             connection.execute("COMMIT")
             samples.append((time.perf_counter() - t) * 1000)
-            time.sleep(0.005)
+            time.sleep(_click_gap(rng))
     finally:
         connection.close()
     samples.sort()
