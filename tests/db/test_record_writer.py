@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -68,27 +67,36 @@ def test_journal_batches_reach_the_disk_soon_and_intents_sync_themselves(
 ) -> None:
     """Batches commit without an fsync; the WAL is fsynced right after (not at the next
     intent or checkpoint), so an intent's own fsync never carries a second of journal."""
-    synced: list[float] = []
+    started: list[int] = []
+    done: list[int] = []
     original = Checkpointer._fsync_wal
 
     def recording(self: Checkpointer) -> None:
+        started.append(1)
         original(self)
-        synced.append(time.monotonic())
+        done.append(1)
 
     monkeypatch.setattr(Checkpointer, "_fsync_wal", recording)
     with open_record(tmp_path / "r.sqlite", "alice", "ws-01") as rec:
+        checkpointer = rec._writer._checkpointer
+        assert checkpointer is not None
+
+        def quiet() -> bool:  # every commit so far is fsynced and no fsync is running
+            return not checkpointer._unsynced and len(started) == len(done)
+
         rec.flush()
-        wait_until(lambda: synced, 10, "the WAL was fsynced after the first commit")
+        wait_until(lambda: done and quiet(), 10, "the WAL was fsynced after the first commit")
+        before = len(done)
         for i in range(20):
             rec.journal_event(T0 + i, "Newstate", {"Channel": "PJSIP/1001-00000001"})
-        seen = len(synced)
-        rec.flush()
-        wait_until(lambda: len(synced) > seen, 10, "the journal's batch was fsynced by itself")
-        time.sleep(0.1)  # let a sync racing the flush finish
-        seen = len(synced)
+        rec.flush()  # the batch is committed (synchronous=NORMAL) when this returns
+        wait_until(
+            lambda: len(done) > before and quiet(), 10, "the journal's batch was fsynced by itself"
+        )
+        before = len(done)
         rec.action_intent("QueuePause", agent="PJSIP/1001")
-        time.sleep(0.3)  # many times the background sync's delay (20 ms)
-        assert len(synced) == seen  # the intent's commit fsynced the WAL itself
+        # The intent's commit (synchronous=FULL) fsynced the WAL itself: nothing is left to sync.
+        assert quiet() and len(done) == before
 
 
 @pytest.mark.timeout(30)
