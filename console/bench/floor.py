@@ -3,7 +3,9 @@ tile_wall_repaint_ms — 2,000 agents, 200 queues, 2,000 events/s, a 1920×1080 
 
 Events come from the lab's simulation of the 2,000-agent preset, generated ahead of time and
 then posted by a feeder thread at the target rate into the floor controller's inbox — the
-same entry point the AMI client's I/O thread uses. Latency is measured from that post to the
+same entry point the AMI client's I/O thread uses. As in the console, each event is applied
+to the store and journalled into a record on the GUI thread, the record's writer threads
+hashing and committing beside it. Latency is measured from that post to the
 moment the delegate paints the tile of the agent the event concerns (only events of agents
 whose tiles are on screen can be painted, so only those are counted).
 """
@@ -13,8 +15,10 @@ from __future__ import annotations
 import bisect
 import os
 import statistics
+import tempfile
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -62,9 +66,14 @@ def build_floor(scenario: str = "power-2000", warm_s: float = 600.0) -> Any:
 def bench_floor(quick: bool) -> dict[str, float]:
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from console.record_link import RecordLink
     from widgets.agent_tiles import ROW_ROLE
 
     app, feed, clock, store, view, ctl = build_floor()
+    folder = tempfile.TemporaryDirectory(prefix="hotline-bench-floor-")
+    record = RecordLink.open(Path(folder.name) / "floor.sqlite3")
+    if not record.ok:
+        raise RuntimeError(f"the benchmark's record did not open: {record.error}")
     rate = 2000.0
     seconds = 5.0 if quick else 20.0
     # Pre-generate enough events (with their simulated times) for the run.
@@ -93,6 +102,7 @@ def bench_floor(quick: bool) -> dict[str, float]:
         sim_t, ev = item
         clock[0] = max(clock[0], sim_t)
         store.apply(ev)
+        record.journal(ev)  # what console.pbx_link.Intake does after the store
 
     ctl._apply_event = apply
     posted: list[tuple[float, str]] = []
@@ -133,6 +143,8 @@ def bench_floor(quick: bool) -> dict[str, float]:
     stopper.stop()
     thread.join()
     ctl.stop()
+    record.close()
+    folder.cleanup()
 
     visible: set[str] = set()
     vp = view.wall.viewport().rect()

@@ -15,7 +15,15 @@ import pytest
 @pytest.mark.timeout(240)
 def test_quick_bench_reports_its_keys(repo_root: Path) -> None:
     proc = subprocess.run(
-        [sys.executable, "main.py", "bench", "--quick", "--json", "--only", "ingest,store,startup"],
+        [
+            sys.executable,
+            "main.py",
+            "bench",
+            "--quick",
+            "--json",
+            "--only",
+            "ingest,store,startup,floor",
+        ],
         cwd=repo_root,
         capture_output=True,
         text=True,
@@ -31,6 +39,10 @@ def test_quick_bench_reports_its_keys(repo_root: Path) -> None:
         "store_events_per_s",
         "store_bytes_per_agent",
         "startup_s",
+        "event_to_pixel_p50_ms",
+        "event_to_pixel_p99_ms",
+        "gui_thread_cpu_percent",
+        "tile_wall_repaint_ms",
     ):
         assert isinstance(figures[key], float) and figures[key] > 0, key
     assert "machine: cpus" in proc.stderr
