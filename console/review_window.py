@@ -104,6 +104,33 @@ def column_label(name: str) -> str:
     return labels.get(name, name)
 
 
+def action_label(action: str) -> str:
+    """A recorded action as the console's buttons name it, then the recorded name, e.g.
+    "示忙 (pause)"; names recorded by other programs are shown as they are."""
+    t = QCoreApplication.translate
+    labels = {
+        "listen": t("ReviewWindow", "Listen"),
+        "whisper": t("ReviewWindow", "Whisper"),
+        "barge": t("ReviewWindow", "Barge"),
+        "stop": t("ReviewWindow", "Stop"),
+        "pause": t("ReviewWindow", "Not ready"),
+        "unpause": t("ReviewWindow", "Ready"),
+        "remove": t("ReviewWindow", "Remove from queue"),
+        "add": t("ReviewWindow", "Add to queue"),
+    }
+    label = labels.get(action)
+    return f"{label} ({action})" if label else action
+
+
+def outcome_label(outcome: str) -> str:
+    t = QCoreApplication.translate
+    labels = {"ok": t("ReviewWindow", "Succeeded"), "failed": t("ReviewWindow", "Failed")}
+    return labels.get(outcome, outcome)
+
+
+# Columns whose recorded values are codes: shown in the UI language (exports keep the codes).
+_VALUE_LABELS: dict[str, Callable[[str], str]] = {"action": action_label, "outcome": outcome_label}
+
 _ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 
 
@@ -131,6 +158,9 @@ class TableModel(QAbstractTableModel):
             return None
         value = self.table.rows[index.row()][index.column()]
         text = "" if value is None else str(value)
+        label = _VALUE_LABELS.get(self.table.columns[index.column()])
+        if label is not None and text:
+            return label(text) if display else text
         if _ISO_TIME.match(text):
             # Exports keep the full ISO time with its UTC offset; on screen the offset is the
             # reviewing PC's own, so the table shows local date and time, the tooltip all of it.

@@ -153,7 +153,7 @@
 <context>
     <name>FloorController</name>
     <message>
-        <location filename="../../console/floor_controller.py" line="284" />
+        <location filename="../../console/floor_controller.py" line="285" />
         <source>All queues</source>
         <translation type="unfinished" />
     </message>
@@ -368,146 +368,146 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="147" />
+        <location filename="../../console/review_window.py" line="189" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="161" />
+        <location filename="../../console/review_window.py" line="204" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="163" />
+        <location filename="../../console/review_window.py" line="206" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="165" />
-        <location filename="../../console/review_window.py" line="502" />
+        <location filename="../../console/review_window.py" line="208" />
+        <location filename="../../console/review_window.py" line="556" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="169" />
+        <location filename="../../console/review_window.py" line="212" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="170" />
+        <location filename="../../console/review_window.py" line="213" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="171" />
+        <location filename="../../console/review_window.py" line="214" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="172" />
+        <location filename="../../console/review_window.py" line="215" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="173" />
+        <location filename="../../console/review_window.py" line="216" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="174" />
+        <location filename="../../console/review_window.py" line="217" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="200" />
-        <location filename="../../console/review_window.py" line="217" />
+        <location filename="../../console/review_window.py" line="244" />
+        <location filename="../../console/review_window.py" line="262" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="206" />
-        <location filename="../../console/review_window.py" line="227" />
+        <location filename="../../console/review_window.py" line="250" />
+        <location filename="../../console/review_window.py" line="272" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="212" />
+        <location filename="../../console/review_window.py" line="256" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="236" />
+        <location filename="../../console/review_window.py" line="281" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="264" />
-        <location filename="../../console/review_window.py" line="426" />
+        <location filename="../../console/review_window.py" line="309" />
+        <location filename="../../console/review_window.py" line="481" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="289" />
+        <location filename="../../console/review_window.py" line="334" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="290" />
+        <location filename="../../console/review_window.py" line="335" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="291" />
+        <location filename="../../console/review_window.py" line="336" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="292" />
+        <location filename="../../console/review_window.py" line="337" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="293" />
+        <location filename="../../console/review_window.py" line="338" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="299" />
+        <location filename="../../console/review_window.py" line="344" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="318" />
+        <location filename="../../console/review_window.py" line="368" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="408" />
+        <location filename="../../console/review_window.py" line="463" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="408" />
+        <location filename="../../console/review_window.py" line="463" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="414" />
+        <location filename="../../console/review_window.py" line="469" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="466" />
-        <location filename="../../console/review_window.py" line="490" />
+        <location filename="../../console/review_window.py" line="520" />
+        <location filename="../../console/review_window.py" line="544" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="493" />
+        <location filename="../../console/review_window.py" line="547" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
-</context>
+<message><source>Add to queue</source><translation type="unfinished" /></message><message><source>Barge</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Remove from queue</source><translation type="unfinished" /></message><message><source>Stop</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -837,7 +837,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="283" />
+        <location filename="../../console/review_window.py" line="328" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

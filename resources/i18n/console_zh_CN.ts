@@ -153,7 +153,7 @@
 <context>
     <name>FloorController</name>
     <message>
-        <location filename="../../console/floor_controller.py" line="284" />
+        <location filename="../../console/floor_controller.py" line="285" />
         <source>All queues</source>
         <translation>全部技能组</translation>
     </message>
@@ -368,146 +368,146 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="147" />
+        <location filename="../../console/review_window.py" line="189" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="161" />
+        <location filename="../../console/review_window.py" line="204" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="163" />
+        <location filename="../../console/review_window.py" line="206" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="165" />
-        <location filename="../../console/review_window.py" line="502" />
+        <location filename="../../console/review_window.py" line="208" />
+        <location filename="../../console/review_window.py" line="556" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="169" />
+        <location filename="../../console/review_window.py" line="212" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="170" />
+        <location filename="../../console/review_window.py" line="213" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="171" />
+        <location filename="../../console/review_window.py" line="214" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="172" />
+        <location filename="../../console/review_window.py" line="215" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="173" />
+        <location filename="../../console/review_window.py" line="216" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="174" />
+        <location filename="../../console/review_window.py" line="217" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="200" />
-        <location filename="../../console/review_window.py" line="217" />
+        <location filename="../../console/review_window.py" line="244" />
+        <location filename="../../console/review_window.py" line="262" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="206" />
-        <location filename="../../console/review_window.py" line="227" />
+        <location filename="../../console/review_window.py" line="250" />
+        <location filename="../../console/review_window.py" line="272" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="212" />
+        <location filename="../../console/review_window.py" line="256" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="236" />
+        <location filename="../../console/review_window.py" line="281" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="264" />
-        <location filename="../../console/review_window.py" line="426" />
+        <location filename="../../console/review_window.py" line="309" />
+        <location filename="../../console/review_window.py" line="481" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="289" />
+        <location filename="../../console/review_window.py" line="334" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="290" />
+        <location filename="../../console/review_window.py" line="335" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="291" />
+        <location filename="../../console/review_window.py" line="336" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="292" />
+        <location filename="../../console/review_window.py" line="337" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="293" />
+        <location filename="../../console/review_window.py" line="338" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="299" />
+        <location filename="../../console/review_window.py" line="344" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="318" />
+        <location filename="../../console/review_window.py" line="368" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="408" />
+        <location filename="../../console/review_window.py" line="463" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="408" />
+        <location filename="../../console/review_window.py" line="463" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="414" />
+        <location filename="../../console/review_window.py" line="469" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="466" />
-        <location filename="../../console/review_window.py" line="490" />
+        <location filename="../../console/review_window.py" line="520" />
+        <location filename="../../console/review_window.py" line="544" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="493" />
+        <location filename="../../console/review_window.py" line="547" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
-</context>
+<message><source>Add to queue</source><translation>调整技能：加入</translation></message><message><source>Barge</source><translation>强插</translation></message><message><source>Failed</source><translation>失败</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Remove from queue</source><translation>调整技能：移出</translation></message><message><source>Stop</source><translation>结束</translation></message><message><source>Succeeded</source><translation>成功</translation></message><message><source>Whisper</source><translation>密语</translation></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -837,7 +837,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="283" />
+        <location filename="../../console/review_window.py" line="328" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QToolTip
 
 from console.bench.sim_feed import SimFeed
 from console.record_link import RecordLink
-from console.review_window import ReviewWindow
+from console.review_window import ReviewWindow, action_label
 from db.review import open_review
 from widgets.charts import segment_text
 
@@ -61,6 +61,12 @@ def test_review_tables_replay_export_verify(qtbot: Any, water_record: Path, tmp_
     modes = win.tables["Monitoring sessions"].table.rows[0]
     assert "whisper" in " ".join(str(c) for c in modes)
     assert win.tables["Alarms"].rowCount() == 1
+    actions = win.tables["Actions"]
+    columns = actions.table.columns
+    # on screen, codes in words (exports keep the codes); names other programs used stay
+    assert actions.data(actions.index(0, columns.index("outcome"))) == "Succeeded"
+    assert actions.data(actions.index(0, columns.index("action"))) == "QueuePause"
+    assert action_label("pause") == "Not ready (pause)"
     assert "已安排加派座席" in " ".join(str(c) for c in win.tables["Alarms"].table.rows[0])
 
     # filter by agent: the action concerns PJSIP/1001 only
