@@ -27,6 +27,20 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("AgentActions", text)
 
 
+def action_names() -> dict[str, str]:
+    """The supervisor's actions, as the record names them, to their names on the buttons."""
+    return {
+        "listen": _t("Listen"),
+        "whisper": _t("Whisper"),
+        "barge": _t("Barge"),
+        "stop": _t("Stop"),
+        "pause": _t("Not ready"),
+        "unpause": _t("Ready"),
+        "remove": _t("Remove from queue"),
+        "add": _t("Add to queue"),
+    }
+
+
 class AuditPort(Protocol):
     """Implemented by the record (db.record.Record): intent first (durable), then the result."""
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.agent_actions import action_names
 from cti.state.views import AgentView
 from widgets.agent_tiles import format_duration
 from widgets.lazy_charts import LazyStateTimeline
@@ -113,16 +114,7 @@ class AgentDetailPanel(QWidget):
         self.show_agent(None, 0.0)
 
     def retranslate(self) -> None:
-        names = {
-            "listen": self.tr("Listen"),
-            "whisper": self.tr("Whisper"),
-            "barge": self.tr("Barge"),
-            "stop": self.tr("Stop"),
-            "pause": self.tr("Not ready"),
-            "unpause": self.tr("Ready"),
-            "remove": self.tr("Remove from queue"),
-            "add": self.tr("Add to queue"),
-        }
+        names = action_names()
         for key, b in self.buttons.items():
             sk = b.property("shortcutKey")
             b.setText(f"{names[key]} ({sk})" if sk else names[key])

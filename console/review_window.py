@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.agent_actions import action_names
 from console.floor_adapter import state_counts
 from console.floor_models import AgentTileModel, QueueMeterModel
 from db.errors import RecordError
@@ -107,18 +108,7 @@ def column_label(name: str) -> str:
 def action_label(action: str) -> str:
     """A recorded action as the console's buttons name it, then the recorded name, e.g.
     "示忙 (pause)"; names recorded by other programs are shown as they are."""
-    t = QCoreApplication.translate
-    labels = {
-        "listen": t("ReviewWindow", "Listen"),
-        "whisper": t("ReviewWindow", "Whisper"),
-        "barge": t("ReviewWindow", "Barge"),
-        "stop": t("ReviewWindow", "Stop"),
-        "pause": t("ReviewWindow", "Not ready"),
-        "unpause": t("ReviewWindow", "Ready"),
-        "remove": t("ReviewWindow", "Remove from queue"),
-        "add": t("ReviewWindow", "Add to queue"),
-    }
-    label = labels.get(action)
+    label = action_names().get(action)
     return f"{label} ({action})" if label else action
 
 
