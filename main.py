@@ -199,6 +199,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
         outputs=outputs,
         parent=window,
     )
+    shell.settings_edited.connect(record.settings_edited)
     shell.settings_applied.connect(lambda s: outputs.reconfigure(s.devices))
     shell.settings_applied.connect(
         lambda s: controller.set_thresholds(
@@ -206,6 +207,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
         )
     )
     alarms.alarms_changed.connect(controller.show_alarms)
+    record.start_session()
     record.show_state(window)
     link.failed.connect(status.on_link_failed)
     shell.settings_changed.connect(link.restart)

@@ -15,6 +15,9 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QInputDialog, QLabel, QPushBu
 
 from cti.alarms.engine import AlarmEngine
 from cti.alarms.model import (
+    AGENT_KINDS,
+    LINK_KINDS,
+    QUEUE_KINDS,
     AgentCondition,
     AgentFigures,
     Alarm,
@@ -36,20 +39,6 @@ _CONDITION = {
     AgentState.WRAP_UP: AgentCondition.WRAP_UP,
     AgentState.NOT_READY: AgentCondition.NOT_READY,
 }
-
-
-QUEUE_KINDS = frozenset(
-    {
-        AlarmKind.SERVICE_LEVEL,
-        AlarmKind.SL_PROJECTION,
-        AlarmKind.WAITING,
-        AlarmKind.LONGEST_WAIT,
-        AlarmKind.ABANDON_RATE,
-    }
-)
-AGENT_KINDS = frozenset(
-    {AlarmKind.AGENT_TALKING, AlarmKind.AGENT_WRAP_UP, AlarmKind.AGENT_NOT_READY}
-)
 
 
 def _t(text: str) -> str:
@@ -75,9 +64,25 @@ def _fill(text: str, second: str, third: str) -> str:
 def alarm_text(a: Alarm) -> str:
     """The alarm in the UI language (the engine's own message is English, for the journal,
     SMS and wallboard, which are read by people on other screens and phones)."""
-    k = a.key.kind
-    label = a.subject_label or a.key.subject
-    v, thr = a.value, a.threshold
+    text = described_alarm(a.key.kind, a.subject_label or a.key.subject, a.value, a.threshold)
+    return a.message if text is None else text
+
+
+def recorded_alarm_text(
+    rule: str, subject: str, value: float | None, threshold: float | None
+) -> str | None:
+    """A recorded alarm (rule code, subject, figures) in the UI language; None for a rule this
+    console does not know (the recorded English message stands then)."""
+    try:
+        kind = AlarmKind(rule)
+    except ValueError:
+        return None
+    if kind not in LINK_KINDS and (value is None or threshold is None):
+        return None  # figures not recorded: a rebuilt text would show zeros
+    return described_alarm(kind, subject, value, threshold)
+
+
+def described_alarm(k: AlarmKind, label: str, v: float | None, thr: float | None) -> str | None:
     texts = {
         AlarmKind.PBX_LINK_DOWN: lambda: _t("PBX link down: the floor is not live"),
         AlarmKind.SIP_UNREGISTERED: lambda: _t(
@@ -109,7 +114,34 @@ def alarm_text(a: Alarm) -> str:
         ),
     }
     make = texts.get(k)
-    return make().replace("%1", label) if make else a.message
+    return make().replace("%1", label) if make else None
+
+
+def kind_label(kind: str) -> str:
+    """An alarm rule (AlarmKind value, as recorded) in the UI language; unknown codes as is."""
+    labels = {
+        AlarmKind.SERVICE_LEVEL.value: _t("Service level"),
+        AlarmKind.SL_PROJECTION.value: _t("Projected service level"),
+        AlarmKind.WAITING.value: _t("Calls waiting"),
+        AlarmKind.LONGEST_WAIT.value: _t("Longest wait"),
+        AlarmKind.ABANDON_RATE.value: _t("Abandon rate"),
+        AlarmKind.AGENT_TALKING.value: _t("Long call"),
+        AlarmKind.AGENT_WRAP_UP.value: _t("Long wrap-up"),
+        AlarmKind.AGENT_NOT_READY.value: _t("Long not ready"),
+        AlarmKind.PBX_LINK_DOWN.value: _t("PBX link down"),
+        AlarmKind.SIP_UNREGISTERED.value: _t("Phone not registered"),
+    }
+    return labels.get(kind, kind)
+
+
+def severity_label(severity: str) -> str:
+    """A recorded severity ("critical", Severity names in lower case) in the UI language."""
+    labels = {
+        Severity.CRITICAL.name.lower(): _t("Critical"),
+        Severity.WARNING.name.lower(): _t("Warning"),
+        Severity.INFO.name.lower(): _t("Info"),
+    }
+    return labels.get(severity, severity)
 
 
 def figures_from_store(store: Any, now: float) -> tuple[list[QueueFigures], list[AgentFigures]]:
@@ -256,17 +288,12 @@ class AlarmController(QObject):
         if tr.kind is TransitionKind.RAISED:
             if rec is not None:
                 subject = a.key.subject
-                is_queue = a.key.kind.value.startswith(
-                    ("sl", "waiting", "longest", "abandon", "queue")
-                )
                 self._handles[a.alarm_id] = rec.alarm_raised(
                     a.key.kind.value,
                     a.severity.name.lower(),
                     a.message,
-                    queue=subject if is_queue else None,
-                    agent=subject
-                    if subject.startswith(("PJSIP/", "SIP/", "IAX2/", "Local/"))
-                    else None,
+                    queue=subject if a.key.kind in QUEUE_KINDS else None,
+                    agent=subject if a.key.kind in AGENT_KINDS else None,
                     details={"value": a.value, "threshold": a.threshold},
                     ts=tr.at,
                 )

@@ -13,11 +13,14 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMainWindow
 
+from console.settings import SettingChange
 from cti.ami.sync import SyncSnapshot
 from db.errors import RecordError
 from db.record import Record, open_record
 
 log = logging.getLogger(__name__)
+
+SESSION_METHOD = "os_user"  # the sign-in row's method for a console session without accounts
 
 
 def _t(text: str) -> str:
@@ -42,6 +45,7 @@ class RecordLink:
         self.path = path
         self.record = record
         self.error = error
+        self._session = False
 
     @classmethod
     def open(cls, path: Path, **kwargs: Any) -> RecordLink:
@@ -76,6 +80,20 @@ class RecordLink:
         if msg is not None:
             rec.journal_event(getattr(item, "received_at", None) or _now(), item.name, msg.headers)
 
+    def start_session(self) -> None:
+        """The console started: its user's session begins (until accounts exist, the
+        operating-system user), so the review can tell who ran the floor from when to when."""
+        if self.record is not None and not self._session:
+            self.record.sign_in(self.record.supervisor, method=SESSION_METHOD)
+            self._session = True
+
+    def settings_edited(self, changes: list[SettingChange]) -> None:
+        rec = self.record
+        if rec is None:
+            return
+        for change in changes:
+            rec.setting_changed(change.key, change.old, change.new, secret=change.secret)
+
     def show_state(self, window: QMainWindow) -> None:
         label = getattr(window, "record_label", None)
         if label is None:
@@ -91,6 +109,9 @@ class RecordLink:
 
     def close(self) -> None:
         if self.record is not None:
+            if self._session:
+                self.record.sign_out(method="console_closed")
+                self._session = False
             self.record.close()
             self.record = None
 

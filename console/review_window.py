@@ -46,10 +46,16 @@ from PySide6.QtWidgets import (
 )
 
 from console.agent_actions import action_names
-from console.floor_adapter import state_counts
+from console.alarms_view import kind_label, recorded_alarm_text, severity_label
+from console.floor_adapter import interval_label, state_counts
 from console.floor_models import AgentTileModel, QueueMeterModel
+from console.record_link import SESSION_METHOD
+from cti.state.config import FloorConfig
+from cti.state.intervals import IntervalClock
+from cti.state.metrics import IntervalMetrics, sl_projection, sl_terms
 from db.errors import RecordError
 from db.export import Table, all_tables, check_target, export_csv, export_xlsx, header_lines
+from db.floor_replay import QueueAt
 from db.review import Review, open_review
 from db.review_rows import ReviewFilter
 from widgets.agent_tiles import AgentTileDelegate, AgentTileView, TileRow
@@ -85,6 +91,8 @@ def column_label(name: str) -> str:
         "severity": t("ReviewColumns", "Severity"),
         "rule": t("ReviewColumns", "Rule"),
         "message": t("ReviewColumns", "Message"),
+        "value": t("ReviewColumns", "Value"),
+        "threshold": t("ReviewColumns", "Threshold"),
         "acknowledged": t("ReviewColumns", "Acknowledged"),
         "cleared": t("ReviewColumns", "Cleared"),
         "account": t("ReviewColumns", "Account"),
@@ -114,14 +122,86 @@ def action_label(action: str) -> str:
 
 def outcome_label(outcome: str) -> str:
     t = QCoreApplication.translate
-    labels = {"ok": t("ReviewWindow", "Succeeded"), "failed": t("ReviewWindow", "Failed")}
+    labels = {
+        "ok": t("ReviewWindow", "Succeeded"),
+        "failed": t("ReviewWindow", "Failed"),
+        "signed_out": t("ReviewWindow", "Signed out"),
+    }
     return labels.get(outcome, outcome)
 
 
+def method_label(method: str) -> str:
+    """How a sign-in or sign-out happened, in the UI language."""
+    t = QCoreApplication.translate
+    labels = {
+        "password": t("ReviewWindow", "Password"),
+        SESSION_METHOD: t("ReviewWindow", "Console started (system user)"),
+        "console_closed": t("ReviewWindow", "Console closed"),
+        "manual": t("ReviewWindow", "Signed out by the supervisor"),
+    }
+    return labels.get(method, method)
+
+
 # Columns whose recorded values are codes: shown in the UI language (exports keep the codes).
-_VALUE_LABELS: dict[str, Callable[[str], str]] = {"action": action_label, "outcome": outcome_label}
+_VALUE_LABELS: dict[str, Callable[[str], str]] = {
+    "action": action_label,
+    "outcome": outcome_label,
+    "method": method_label,
+    "rule": kind_label,
+    "severity": severity_label,
+}
+
+
+def _alarm_message(row: dict[str, Any]) -> str | None:
+    """The Alarms table's message rebuilt in the UI language from the recorded rule, subject
+    and figures (the recorded English message stays in the tooltip and the exports)."""
+    rule = row.get("rule")
+    if not rule:
+        return None
+    subject = str(row.get("queue") or row.get("agent") or "")
+    value, threshold = row.get("value"), row.get("threshold")
+    return recorded_alarm_text(
+        str(rule),
+        subject,
+        float(value) if isinstance(value, int | float) else None,
+        float(threshold) if isinstance(threshold, int | float) else None,
+    )
+
+
+# Columns shown in the UI language from the whole row (exports keep what was recorded).
+_ROW_LABELS: dict[str, Callable[[dict[str, Any]], str | None]] = {"message": _alarm_message}
 
 _ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+
+def replay_queue_row(
+    q: QueueAt, m: IntervalMetrics | None, ts: float, config: FloorConfig
+) -> QueueRow:
+    """A replayed queue card: callers and agents at `ts`, and the interval's figures as the
+    live meter showed them then (calls that had left the queue by `ts`)."""
+    by = {k.lower(): v for k, v in q.agents_by_state}
+    start, end = IntervalClock(config.interval_minutes).interval_bounds(ts)
+    num, den = sl_terms(m, config.sl_formula) if m is not None else (0, 0)
+    figures: dict[str, Any] = {"needed": sl_projection(num, den, config.sl_target).needed_within}
+    if m is not None:
+        figures.update(
+            sl=None if m.sl_percent is None else m.sl_percent / 100.0,
+            asa_s=m.asa_s,
+            abandon=None if m.abandon_percent is None else m.abandon_percent / 100.0,
+            offered=m.offered,
+        )
+    return QueueRow(
+        key=q.name,
+        title=q.name,
+        waiting=q.waiting,
+        oldest_join=(ts - q.longest_wait_s) if q.longest_wait_s else None,
+        sl_target=config.sl_target,
+        sl_threshold_s=int(config.sl_threshold_s),
+        formula=config.sl_formula.text,
+        interval=interval_label(start, end),
+        **state_counts(by),
+        **figures,
+    )
 
 
 class TableModel(QAbstractTableModel):
@@ -148,9 +228,16 @@ class TableModel(QAbstractTableModel):
             return None
         value = self.table.rows[index.row()][index.column()]
         text = "" if value is None else str(value)
-        label = _VALUE_LABELS.get(self.table.columns[index.column()])
+        column = self.table.columns[index.column()]
+        label = _VALUE_LABELS.get(column)
         if label is not None and text:
             return label(text) if display else text
+        row_label = _ROW_LABELS.get(column)
+        if row_label is not None and text:
+            shown = row_label(
+                dict(zip(self.table.columns, self.table.rows[index.row()], strict=True))
+            )
+            return (shown or text) if display else text
         if _ISO_TIME.match(text):
             # Exports keep the full ISO time with its UTC offset; on screen the offset is the
             # reviewing PC's own, so the table shows local date and time, the tooltip all of it.
@@ -171,18 +258,24 @@ class ReviewWindow(QMainWindow):
     tables: one TableModel per record table, refreshed by the filter.
     """
 
-    def __init__(self, review: Review, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, review: Review, parent: QWidget | None = None, config: FloorConfig | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reviewWindow")
         self.review = review
+        # The console's own definitions (interval, SL threshold, target, formula), so a past
+        # interval reads as the live meters showed it; defaults when opened without a console.
+        self.config = config or FloorConfig()
         self.resize(1280, 820)
         self.setWindowTitle(self.tr("Record %1 (read-only)").replace("%1", review.path.name))
         bounds = review.bounds() or (time.time() - 3600, time.time())
         self.bounds = bounds
 
-        # Filter bar
-        self.date_from = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(bounds[0])))
-        self.date_to = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(bounds[1]) + 1))
+        # Filter bar: whole minutes around everything in the record (the pickers show minutes)
+        first, last = review.record_span() or bounds
+        self.date_from = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(first // 60 * 60)))
+        self.date_to = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(last // 60 * 60 + 60)))
         for w in (self.date_from, self.date_to):
             w.setCalendarPopup(True)
             w.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -311,13 +404,25 @@ class ReviewWindow(QMainWindow):
         self._on_slider_moved(self.slider.value())
 
     @classmethod
-    def open(cls, path: Path, parent: QWidget | None = None) -> ReviewWindow | None:
+    def open(
+        cls, path: Path, parent: QWidget | None = None, config: FloorConfig | None = None
+    ) -> ReviewWindow | None:
         try:
             review = open_review(path)
         except RecordError as exc:
             QMessageBox.warning(parent, cls.tr("Open record"), str(exc))
             return None
-        return cls(review, parent)
+        return cls(review, parent, config)
+
+    def _definitions(self) -> dict[str, Any]:
+        c = self.config
+        return {
+            "minutes": c.interval_minutes,
+            "sl_threshold_s": c.sl_threshold_s,
+            "short_abandon_s": c.short_abandon_s,
+            "formula": c.sl_formula,
+            "wrapup_s": c.wrapup_s,
+        }
 
     def _tab_title(self, title: str) -> str:
         return {
@@ -385,7 +490,7 @@ class ReviewWindow(QMainWindow):
 
     def _on_intervals(self) -> None:
         day: date = self.interval_day.date().toPython()
-        table = self.review.interval_table(day)
+        table = self.review.interval_table(day, **self._definitions())
         rows: list[list[Any]] = []
         starts: dict[float, list[Any]] = {}
         for q, metrics in sorted(table.items()):
@@ -426,18 +531,16 @@ class ReviewWindow(QMainWindow):
         keys = sorted(starts)
         sl: list[float | None] = []
         for k in keys:
-            ms = starts[k]
-            ans = sum(m.answered for m in ms)
-            within = sum(m.answered_within for m in ms)
-            late = sum(m.abandoned - m.abandoned_within for m in ms)
-            sl.append(100.0 * within / (ans + late) if ans + late else None)
+            terms = [sl_terms(m, self.config.sl_formula) for m in starts[k]]
+            num, den = sum(n for n, _ in terms), sum(d for _, d in terms)
+            sl.append(100.0 * num / den if den else None)
         self.interval_chart.set_data(
             [datetime.fromtimestamp(k).strftime("%H:%M") for k in keys],
             [sum(m.offered for m in starts[k]) for k in keys],
             [sum(m.answered for m in starts[k]) for k in keys],
             [sum(m.abandoned for m in starts[k]) for k in keys],
             sl,
-            90.0,
+            self.config.sl_target * 100.0,
         )
 
     # -- replay --------------------------------------------------------------------------
@@ -465,6 +568,7 @@ class ReviewWindow(QMainWindow):
 
         try:
             floor = self.review.floor_at(ts, tick)
+            figures = self.review.interval_at(ts, **self._definitions())
         except RecordError as exc:
             progress.close()
             if not progress.wasCanceled():
@@ -487,21 +591,12 @@ class ReviewWindow(QMainWindow):
             for a in sorted(floor.agents.values(), key=lambda a: a.interface)
         ]
         self.replay_agents.reset_rows(tiles)
-        meters = []
-        for q in sorted(floor.queues.values(), key=lambda q: q.name):
-            by = {k.lower(): v for k, v in q.agents_by_state}
-            meters.append(
-                QueueRow(
-                    key=q.name,
-                    title=q.name,
-                    waiting=q.waiting,
-                    oldest_join=(ts - q.longest_wait_s) if q.longest_wait_s else None,
-                    **state_counts(by),
-                    interval=datetime.fromtimestamp(ts).strftime("%H:%M"),
-                    live=False,
-                )
-            )
-        self.replay_queues.reset_rows(meters)
+        self.replay_queues.reset_rows(
+            [
+                replay_queue_row(q, figures.get(q.name), ts, self.config)
+                for q in sorted(floor.queues.values(), key=lambda q: q.name)
+            ]
+        )
 
     # -- export / verify -----------------------------------------------------------------
     def _on_export(self) -> None:

@@ -275,5 +275,32 @@ class SettingsStore:
         return ""
 
 
+@dataclass(frozen=True)
+class SettingChange:
+    """One setting changed by the supervisor, as the record keeps it ("pbx.host")."""
+
+    key: str
+    old: Any
+    new: Any
+    secret: bool = False  # the record stores neither value
+
+
+# What the record keeps: the settings that change how the floor is run and watched. The UI
+# section (language, theme, density) is each supervisor's own view, not part of the audit.
+AUDITED_SECTIONS = ("pbx", "sip", "floor", "devices")
+
+
+def settings_diff(old: Settings, new: Settings) -> list[SettingChange]:
+    """The audited settings that differ, section by section in field order."""
+    out: list[SettingChange] = []
+    for section in AUDITED_SECTIONS:
+        before, after = getattr(old, section), getattr(new, section)
+        for f in fields(before):
+            a, b = getattr(before, f.name), getattr(after, f.name)
+            if a != b:
+                out.append(SettingChange(f"{section}.{f.name}", a, b))
+    return out
+
+
 def with_ui(settings: Settings, **changes: Any) -> Settings:
     return replace(settings, ui=replace(settings.ui, **changes))

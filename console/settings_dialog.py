@@ -37,7 +37,8 @@ class SettingsDialog(QDialog):
     """Edits Settings; emits settings_saved(Settings) after a valid save.
 
     Signals:
-        settings_saved: the new settings were validated and persisted.
+        settings_saved: the new settings were validated and persisted; `changed_secrets`
+            then names the secrets (AMI_SECRET_KEY, SIP_PASSWORD_KEY) the supervisor changed.
     """
 
     settings_saved = Signal(object)
@@ -48,6 +49,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle(self.tr("Settings"))
         self._settings = settings
         self._secrets = secrets
+        self.changed_secrets: tuple[str, ...] = ()
 
         pbx_box = QGroupBox(self.tr("PBX connection (AMI)"))
         self.pbx_mode = QComboBox()
@@ -279,11 +281,14 @@ class SettingsDialog(QDialog):
         if problems:
             self.errors.setText("\n".join(problems))
             return
+        typed = {AMI_SECRET_KEY: self.secret.text(), SIP_PASSWORD_KEY: self.sip_password.text()}
         try:
-            self._secrets.set(AMI_SECRET_KEY, self.secret.text())
-            self._secrets.set(SIP_PASSWORD_KEY, self.sip_password.text())
+            changed = tuple(key for key, text in typed.items() if self._secrets.get(key) != text)
+            for key in changed:
+                self._secrets.set(key, typed[key])
         except Exception as exc:  # keyring backends raise their own types
             self.errors.setText(self.tr("Cannot store the secrets: %1").replace("%1", str(exc)))
             return
+        self.changed_secrets = changed
         self.settings_saved.emit(new)
         self.accept()

@@ -15,21 +15,26 @@ from console.about_dialog import AboutDialog
 from console.i18n import Translations
 from console.main_window import MainWindow
 from console.secrets import SecretStore
-from console.settings import Settings, SettingsStore, with_ui
-from console.settings_dialog import SettingsDialog
+from console.settings import SettingChange, Settings, SettingsStore, settings_diff, with_ui
+from console.settings_dialog import AMI_SECRET_KEY, SIP_PASSWORD_KEY, SettingsDialog
 
 log = logging.getLogger(__name__)
+
+_SECRET_NAMES = {AMI_SECRET_KEY: "pbx.secret", SIP_PASSWORD_KEY: "sip.password"}
 
 
 class ShellController(QObject):
     """Signals:
     settings_changed(Settings): the connection settings changed (reconnect).
     settings_applied(Settings): any settings were saved from the dialog.
+    settings_edited(list[SettingChange]): what the supervisor changed in the dialog (audited
+        sections only, secrets without their values), for the record.
     density_changed(str): the tile density changed.
     """
 
     settings_changed = Signal(object)
     settings_applied = Signal(object)
+    settings_edited = Signal(object)
     density_changed = Signal(str)
 
     def __init__(
@@ -78,6 +83,11 @@ class ShellController(QObject):
     def _on_settings_saved(self, settings: Settings) -> None:
         old = self.settings
         self._save(settings)
+        changes = settings_diff(old, settings)
+        secrets = self.dialog.changed_secrets if self.dialog is not None else ()
+        changes += [SettingChange(_SECRET_NAMES[k], None, None, True) for k in secrets]
+        if changes:
+            self.settings_edited.emit(changes)
         if (old.pbx, old.sip) != (settings.pbx, settings.sip):
             self.settings_changed.emit(settings)
         self.settings_applied.emit(settings)

@@ -138,7 +138,7 @@ class StatusPresenter(QObject):
     def show_review(self, path: Path) -> Any:
         from console.review_window import ReviewWindow
 
-        win = ReviewWindow.open(path, self.window)
+        win = ReviewWindow.open(path, self.window, self.store.config)
         if win is not None:
             self.review_windows.append(win)
             win.show()

@@ -288,8 +288,9 @@ class Record:
             self._set_supervisor(account)
         return self._put(_SIGN_IN, ts, (account, "ok" if ok else "failed", method))
 
-    def sign_out(self, ts: float | None = None) -> int:
-        seq = self._put(_SIGN_IN, ts, (self.supervisor, "signed_out", "manual"))
+    def sign_out(self, method: str = "manual", ts: float | None = None) -> int:
+        """The supervisor's session ended (`method`: how; "console_closed" at shut-down)."""
+        seq = self._put(_SIGN_IN, ts, (self.supervisor, "signed_out", method))
         self._set_supervisor(self._os_user)
         return seq
 

@@ -64,6 +64,19 @@ INTERVAL_NAMES = (
     "AgentConnect",
     "AgentComplete",
 )
+# the rows supervisors and the console leave besides the PBX journal
+_SUPERVISOR_TABLES = (
+    "action_intent",
+    "action_result",
+    "monitor_start",
+    "monitor_mode",
+    "monitor_end",
+    "alarm_raised",
+    "alarm_ack",
+    "alarm_cleared",
+    "sign_in",
+    "setting_change",
+)
 # after a leave, how long a connect/abandon may still follow before it is an "other exit"
 _LEAVE_RESOLVE_S = 5.0
 
@@ -205,6 +218,21 @@ class Review:
         """First and last journal time, or None for a record without PBX events."""
         result: tuple[float, float] | None = self._guard("read its time span", self._span)
         return result
+
+    def record_span(self) -> tuple[float, float] | None:
+        """First and last time of anything in the record: PBX events and the supervisors'
+        rows (a console's sign-in comes before its first PBX event, its sign-out after the
+        last). None for an empty record."""
+
+        def work() -> tuple[float, float] | None:
+            ends = list(self._span() or ())
+            for name in _SUPERVISOR_TABLES:
+                t = self.m[name]
+                low, high = t.select(pw.fn.MIN(t.ts_us), pw.fn.MAX(t.ts_us)).tuples().first()
+                ends += [_s(int(x)) for x in (low, high) if x is not None]
+            return (min(ends), max(ends)) if ends else None
+
+        return self._guard("read its time span", work)  # type: ignore[no-any-return]
 
     def _span(self) -> tuple[float, float] | None:
         j = self.m["journal"]
@@ -793,71 +821,120 @@ class Review:
         queue: str | None = None,
     ) -> dict[str, list[IntervalMetrics]]:
         """Per queue, the intervals of a past day that had traffic (cti/state definitions)."""
-        clock = IntervalClock(minutes, tz)
         start, end = day_bounds(day, tz)
 
         def work() -> dict[str, list[IntervalMetrics]]:
-            j = self.m["journal"]
-            counts: dict[tuple[str, float], IntervalCounts] = {}
-
-            def bucket(q: str, t: float) -> IntervalCounts | None:
-                if not start <= t < end:
-                    return None
-                s0, s1 = clock.interval_bounds(t)
-                c = counts.get((q, s0))
-                if c is None:
-                    c = counts[(q, s0)] = IntervalCounts(s0, s1)
-                return c
-
-            # One rowid-range scan of the day (plus a margin either side) for all five kinds,
-            # split by kind; a call's outcome does not depend on the order kinds are read in.
-            lo_us, hi_us = _us(start - 3600), _us(end + _LEAVE_RESOLVE_S)
-            conds = [*self._journal_range(lo_us, hi_us), j.name.in_(INTERVAL_NAMES)]
-            if queue is not None:
-                conds.append(j.queue == queue)
-            kinds: dict[str, list[tuple[Any, ...]]] = {n: [] for n in INTERVAL_NAMES}
-            scan = j.select(j.name, j.ts_us, j.queue, j.linkedid, j.fields).where(*conds)
-            for name, ts_us, q, linkedid, fields in self._raw(scan):
-                kinds[name].append((ts_us, q, linkedid, fields))
-
-            joined: dict[str, float] = {}
-            for ts_us, q, linkedid, _f in kinds["QueueCallerJoin"]:
-                t = _s(ts_us)
-                joined[str(linkedid)] = t
-                c = bucket(q, t) if q is not None else None
-                if c is not None:
-                    c.arrivals += 1
-            settled: set[str] = set()
-            for ts_us, q, linkedid, fields in kinds["AgentConnect"]:
-                settled.add(str(linkedid))
-                c = bucket(q, _s(ts_us)) if q is not None else None
-                if c is not None:
-                    c.add_answered(_field_number(fields, "HoldTime"), sl_threshold_s)
-            for ts_us, q, linkedid, fields in kinds["QueueCallerAbandon"]:
-                settled.add(str(linkedid))
-                c = bucket(q, _s(ts_us)) if q is not None else None
-                if c is not None:
-                    wait = _field_number(fields, "HoldTime")
-                    c.add_abandoned(wait, sl_threshold_s, short_abandon_s)
-            for ts_us, q, linkedid, _f in kinds["QueueCallerLeave"]:
-                call = str(linkedid)
-                if call in settled or q is None:
-                    continue
-                t = _s(ts_us)
-                c = bucket(q, t)
-                if c is not None:
-                    j_at = joined.get(call)
-                    c.add_other_exit(max(0.0, t - j_at) if j_at is not None else None)
-            for ts_us, q, _linkedid, fields in kinds["AgentComplete"]:
-                c = bucket(q, _s(ts_us)) if q is not None else None
-                if c is not None:
-                    c.add_completed(_field_number(fields, "TalkTime"), wrapup_s)
+            counts = self._interval_counts(
+                IntervalClock(minutes, tz),
+                start,
+                end,
+                end,
+                sl_threshold_s,
+                short_abandon_s,
+                wrapup_s,
+                queue,
+            )
             table: dict[str, list[IntervalMetrics]] = {}
             for (q, _s0), c in sorted(counts.items()):
                 table.setdefault(q, []).append(build_metrics(c, sl_threshold_s, formula))
             return table
 
         return self._guard("build the interval table", work)  # type: ignore[no-any-return]
+
+    def interval_at(
+        self,
+        ts: float,
+        *,
+        minutes: int = 30,
+        tz: tzinfo | None = None,
+        sl_threshold_s: float = 20.0,
+        short_abandon_s: float = 5.0,
+        formula: SlFormula = SlFormula.ANSWERED_AND_LATE_ABANDONED,
+        wrapup_s: float = 0.0,
+    ) -> dict[str, IntervalMetrics]:
+        """Per queue, the interval holding `ts` as the live queue meter showed it at `ts`:
+        only calls that had left the queue by then are counted (floor replay's queue cards)."""
+        clock = IntervalClock(minutes, tz)
+        start, end = clock.interval_bounds(ts)
+
+        def work() -> dict[str, IntervalMetrics]:
+            counts = self._interval_counts(
+                clock, start, end, ts, sl_threshold_s, short_abandon_s, wrapup_s, None
+            )
+            return {q: build_metrics(c, sl_threshold_s, formula) for (q, _s0), c in counts.items()}
+
+        return self._guard("rebuild the queue figures", work)  # type: ignore[no-any-return]
+
+    def _interval_counts(
+        self,
+        clock: IntervalClock,
+        start: float,
+        end: float,
+        until: float,
+        sl_threshold_s: float,
+        short_abandon_s: float,
+        wrapup_s: float,
+        queue: str | None,
+    ) -> dict[tuple[str, float], IntervalCounts]:
+        """Counts per (queue, interval start) of what happened in [start, end) up to `until`."""
+        j = self.m["journal"]
+        counts: dict[tuple[str, float], IntervalCounts] = {}
+
+        def bucket(q: str, t: float) -> IntervalCounts | None:
+            if not start <= t < end or t > until:
+                return None
+            s0, s1 = clock.interval_bounds(t)
+            c = counts.get((q, s0))
+            if c is None:
+                c = counts[(q, s0)] = IntervalCounts(s0, s1)
+            return c
+
+        # One rowid-range scan (plus a margin either side) for all five kinds, split by kind;
+        # a call's outcome does not depend on the order kinds are read in. The margin before
+        # finds the joins of calls that waited across the start; the one after, the connect
+        # or abandon that settles a leave just before the end.
+        lo_us, hi_us = _us(start - 3600), _us(min(end, until) + _LEAVE_RESOLVE_S)
+        conds = [*self._journal_range(lo_us, hi_us), j.name.in_(INTERVAL_NAMES)]
+        if queue is not None:
+            conds.append(j.queue == queue)
+        kinds: dict[str, list[tuple[Any, ...]]] = {n: [] for n in INTERVAL_NAMES}
+        scan = j.select(j.name, j.ts_us, j.queue, j.linkedid, j.fields).where(*conds)
+        for name, ts_us, q, linkedid, fields in self._raw(scan):
+            kinds[name].append((ts_us, q, linkedid, fields))
+
+        joined: dict[str, float] = {}
+        for ts_us, q, linkedid, _f in kinds["QueueCallerJoin"]:
+            t = _s(ts_us)
+            joined[str(linkedid)] = t
+            c = bucket(q, t) if q is not None else None
+            if c is not None:
+                c.arrivals += 1
+        settled: set[str] = set()
+        for ts_us, q, linkedid, fields in kinds["AgentConnect"]:
+            settled.add(str(linkedid))
+            c = bucket(q, _s(ts_us)) if q is not None else None
+            if c is not None:
+                c.add_answered(_field_number(fields, "HoldTime"), sl_threshold_s)
+        for ts_us, q, linkedid, fields in kinds["QueueCallerAbandon"]:
+            settled.add(str(linkedid))
+            c = bucket(q, _s(ts_us)) if q is not None else None
+            if c is not None:
+                wait = _field_number(fields, "HoldTime")
+                c.add_abandoned(wait, sl_threshold_s, short_abandon_s)
+        for ts_us, q, linkedid, _f in kinds["QueueCallerLeave"]:
+            call = str(linkedid)
+            if call in settled or q is None:
+                continue
+            t = _s(ts_us)
+            c = bucket(q, t)
+            if c is not None:
+                j_at = joined.get(call)
+                c.add_other_exit(max(0.0, t - j_at) if j_at is not None else None)
+        for ts_us, q, _linkedid, fields in kinds["AgentComplete"]:
+            c = bucket(q, _s(ts_us)) if q is not None else None
+            if c is not None:
+                c.add_completed(_field_number(fields, "TalkTime"), wrapup_s)
+        return counts
 
     def expected_arrivals(
         self, queue: str, interval_start: float, interval_s: float, days: int = 7

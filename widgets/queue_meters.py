@@ -52,7 +52,6 @@ class QueueRow:
     interval: str = ""
     forecast_source: str = ""
     overview: bool = False
-    live: bool = True  # False in the review's floor replay: no interval figures to project
     version: int = 0
 
 
@@ -81,8 +80,6 @@ def wait_colour(row: QueueRow, wait: float, text: QColor) -> QColor:
 
 
 def projection_text(row: QueueRow) -> str:
-    if not row.live:
-        return ""
     pct = f"{row.sl_target * 100:.0f} %"
     if row.needed is None:
         return _t("target %1 out of reach this interval").replace("%1", pct)

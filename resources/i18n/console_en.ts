@@ -332,146 +332,146 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="179" />
+        <location filename="../../console/review_window.py" line="271" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="194" />
+        <location filename="../../console/review_window.py" line="287" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="196" />
+        <location filename="../../console/review_window.py" line="289" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="198" />
-        <location filename="../../console/review_window.py" line="546" />
+        <location filename="../../console/review_window.py" line="291" />
+        <location filename="../../console/review_window.py" line="641" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="202" />
+        <location filename="../../console/review_window.py" line="295" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="203" />
+        <location filename="../../console/review_window.py" line="296" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="204" />
+        <location filename="../../console/review_window.py" line="297" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="205" />
+        <location filename="../../console/review_window.py" line="298" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="206" />
+        <location filename="../../console/review_window.py" line="299" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="207" />
+        <location filename="../../console/review_window.py" line="300" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="234" />
-        <location filename="../../console/review_window.py" line="252" />
+        <location filename="../../console/review_window.py" line="327" />
+        <location filename="../../console/review_window.py" line="345" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="240" />
-        <location filename="../../console/review_window.py" line="262" />
+        <location filename="../../console/review_window.py" line="333" />
+        <location filename="../../console/review_window.py" line="355" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="246" />
+        <location filename="../../console/review_window.py" line="339" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="271" />
+        <location filename="../../console/review_window.py" line="364" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="299" />
-        <location filename="../../console/review_window.py" line="471" />
+        <location filename="../../console/review_window.py" line="392" />
+        <location filename="../../console/review_window.py" line="575" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="324" />
+        <location filename="../../console/review_window.py" line="429" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="325" />
+        <location filename="../../console/review_window.py" line="430" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="326" />
+        <location filename="../../console/review_window.py" line="431" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="327" />
+        <location filename="../../console/review_window.py" line="432" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="328" />
+        <location filename="../../console/review_window.py" line="433" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="334" />
+        <location filename="../../console/review_window.py" line="439" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="358" />
+        <location filename="../../console/review_window.py" line="463" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="453" />
+        <location filename="../../console/review_window.py" line="556" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="453" />
+        <location filename="../../console/review_window.py" line="556" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="459" />
+        <location filename="../../console/review_window.py" line="562" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="510" />
-        <location filename="../../console/review_window.py" line="534" />
+        <location filename="../../console/review_window.py" line="605" />
+        <location filename="../../console/review_window.py" line="629" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="537" />
+        <location filename="../../console/review_window.py" line="632" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
-<message><source>Failed</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message></context>
+<message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -573,227 +573,227 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="48" />
+        <location filename="../../console/settings_dialog.py" line="49" />
         <source>Settings</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="52" />
+        <location filename="../../console/settings_dialog.py" line="54" />
         <source>PBX connection (AMI)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="54" />
+        <location filename="../../console/settings_dialog.py" line="56" />
         <source>Embedded lab PBX (no PBX needed)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="55" />
+        <location filename="../../console/settings_dialog.py" line="57" />
         <source>Asterisk</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="64" />
+        <location filename="../../console/settings_dialog.py" line="66" />
         <source>Use TLS</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="67" />
+        <location filename="../../console/settings_dialog.py" line="69" />
         <source>Dial feature codes (*221/*222/*223)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="68" />
+        <location filename="../../console/settings_dialog.py" line="70" />
         <source>AMI Originate into ChanSpy</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="71" />
+        <location filename="../../console/settings_dialog.py" line="73" />
         <source>PBX type</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="72" />
+        <location filename="../../console/settings_dialog.py" line="74" />
         <source>Host</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="73" />
+        <location filename="../../console/settings_dialog.py" line="75" />
         <source>AMI port</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="74" />
+        <location filename="../../console/settings_dialog.py" line="76" />
         <source>AMI user</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="75" />
+        <location filename="../../console/settings_dialog.py" line="77" />
         <source>AMI secret</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="77" />
+        <location filename="../../console/settings_dialog.py" line="79" />
         <source>Monitoring method</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="79" />
+        <location filename="../../console/settings_dialog.py" line="81" />
         <source>Supervisor's SIP account</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="88" />
+        <location filename="../../console/settings_dialog.py" line="90" />
         <source>Registrar</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="89" />
+        <location filename="../../console/settings_dialog.py" line="91" />
         <source>SIP port</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="90" />
+        <location filename="../../console/settings_dialog.py" line="92" />
         <source>User (extension)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="91" />
+        <location filename="../../console/settings_dialog.py" line="93" />
         <source>Password</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="112" />
+        <location filename="../../console/settings_dialog.py" line="114" />
         <source>Connection</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="113" />
+        <location filename="../../console/settings_dialog.py" line="115" />
         <source>Floor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="114" />
+        <location filename="../../console/settings_dialog.py" line="116" />
         <source>Alarm outputs</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="134" />
+        <location filename="../../console/settings_dialog.py" line="136" />
         <source> s</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="137" />
+        <location filename="../../console/settings_dialog.py" line="139" />
         <source>%1 minutes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="156" />
+        <location filename="../../console/settings_dialog.py" line="158" />
         <source>Interval</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="157" />
+        <location filename="../../console/settings_dialog.py" line="159" />
         <source>Service level: answered within</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="158" />
+        <location filename="../../console/settings_dialog.py" line="160" />
         <source>Service level target</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="159" />
+        <location filename="../../console/settings_dialog.py" line="161" />
         <source>Service level formula</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="160" />
+        <location filename="../../console/settings_dialog.py" line="162" />
         <source>Short abandon below</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="161" />
+        <location filename="../../console/settings_dialog.py" line="163" />
         <source>Wrap-up time (not reported by Asterisk)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="163" />
+        <location filename="../../console/settings_dialog.py" line="165" />
         <source>Long call: warn / alarm</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="164" />
+        <location filename="../../console/settings_dialog.py" line="166" />
         <source>Long wrap-up: warn / alarm</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="165" />
+        <location filename="../../console/settings_dialog.py" line="167" />
         <source>Long not ready: warn / alarm</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="171" />
+        <location filename="../../console/settings_dialog.py" line="173" />
         <source>Teams (extension ranges)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="174" />
+        <location filename="../../console/settings_dialog.py" line="176" />
         <source>Interval and service-level definitions apply from the next start of the console.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="184" />
+        <location filename="../../console/settings_dialog.py" line="186" />
         <source>Play a sound when an alarm is raised</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="189" />
+        <location filename="../../console/settings_dialog.py" line="191" />
         <source>Alpha Sign protocol</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="191" />
+        <location filename="../../console/settings_dialog.py" line="193" />
         <source>Plain text lines (Chinese-capable signs)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="206" />
+        <location filename="../../console/settings_dialog.py" line="208" />
         <source>LED wallboard port</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="207" />
+        <location filename="../../console/settings_dialog.py" line="209" />
         <source>Wallboard protocol</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="208" />
+        <location filename="../../console/settings_dialog.py" line="210" />
         <source>Wallboard speed</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="209" />
+        <location filename="../../console/settings_dialog.py" line="211" />
         <source>Wallboard address</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="210" />
+        <location filename="../../console/settings_dialog.py" line="212" />
         <source>GSM modem port</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="211" />
+        <location filename="../../console/settings_dialog.py" line="213" />
         <source>Text these numbers when an alarm escalates</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="278" />
+        <location filename="../../console/settings_dialog.py" line="280" />
         <source>Enter the AMI secret.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="286" />
+        <location filename="../../console/settings_dialog.py" line="290" />
         <source>Cannot store the secrets: %1</source>
         <translation type="unfinished" />
     </message>
@@ -801,9 +801,9 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="318" />
+        <location filename="../../console/review_window.py" line="413" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>
 </context>
-<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is already not ready.</source><translation type="unfinished" /></message><message><source>%1 is not in any queue.</source><translation type="unfinished" /></message><message><source>%1 is not in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is not on a call.</source><translation type="unfinished" /></message><message><source>%1 is not paused.</source><translation type="unfinished" /></message><message><source>Add to queue</source><translation type="unfinished" /></message><message><source>Barge</source><translation type="unfinished" /></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>No SIP phone is configured for monitoring.</source><translation type="unfinished" /></message><message><source>No monitoring session is active.</source><translation type="unfinished" /></message><message><source>Not connected to a PBX.</source><translation type="unfinished" /></message><message><source>Not done: the action could not be recorded (%1).</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Remove %1 from queue %2?</source><translation type="unfinished" /></message><message><source>Remove from queue</source><translation type="unfinished" /></message><message><source>Select an agent first.</source><translation type="unfinished" /></message><message><source>Stop</source><translation type="unfinished" /></message><message><source>The floor is not in sync with the PBX.</source><translation type="unfinished" /></message><message><source>Unknown action.</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>AgentState</name><message><source>Logged out</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>On hold</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Ringing</source><translation type="unfinished" /></message><message><source>Talking</source><translation type="unfinished" /></message><message><source>Unavailable</source><translation type="unfinished" /></message><message><source>Wrap-up</source><translation type="unfinished" /></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation type="unfinished" /></message><message><source>+%1 more</source><translation type="unfinished" /></message><message><source>Acknowledge</source><translation type="unfinished" /></message><message><source>Acknowledge alarm</source><translation type="unfinished" /></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Comment for the record:</source><translation type="unfinished" /></message><message><source>Hotline alarm not acknowledged: %1</source><translation type="unfinished" /></message><message><source>PBX link down: the floor is not live</source><translation type="unfinished" /></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: abandon rate %2 above %3</source><translation type="unfinished" /></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: projected service level %2 below %3</source><translation type="unfinished" /></message><message><source>Queue %1: service level %2 below %3</source><translation type="unfinished" /></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation type="unfinished" /></message></context><context><name>Charts</name><message><source>abandoned</source><translation type="unfinished" /></message><message><source>answered</source><translation type="unfinished" /></message><message><source>calls</source><translation type="unfinished" /></message><message><source>offered</source><translation type="unfinished" /></message><message><source>service level</source><translation type="unfinished" /></message><message><source>service level %</source><translation type="unfinished" /></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation type="unfinished" /></message><message><source>Connecting</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation type="unfinished" /></message><message><source>Connecting to</source><translation type="unfinished" /></message><message><source>L listen · W whisper · B barge · S stop</source><translation type="unfinished" /></message><message><source>LISTENING to</source><translation type="unfinished" /></message><message><source>SIP phone: not registered</source><translation type="unfinished" /></message><message><source>SIP phone: registered</source><translation type="unfinished" /></message><message><source>SIP phone: registering…</source><translation type="unfinished" /></message><message><source>SIP phone: registration failed (%1)</source><translation type="unfinished" /></message><message><source>The SIP phone is not available: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not configured.</source><translation type="unfinished" /></message><message><source>WHISPERING to</source><translation type="unfinished" /></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation type="unfinished" /></message><message><source>ACW</source><translation type="unfinished" /></message><message><source>ASA %1</source><translation type="unfinished" /></message><message><source>Abandon %1</source><translation type="unfinished" /></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation type="unfinished" /></message><message><source>NR</source><translation type="unfinished" /></message><message><source>Need %1 / %2</source><translation type="unfinished" /></message><message><source>Offered this interval: %1</source><translation type="unfinished" /></message><message><source>Rdy</source><translation type="unfinished" /></message><message><source>Ring</source><translation type="unfinished" /></message><message><source>SL (target %1%)</source><translation type="unfinished" /></message><message><source>Service level = %1</source><translation type="unfinished" /></message><message><source>T = %1 s, target %2 %</source><translation type="unfinished" /></message><message><source>Talk</source><translation type="unfinished" /></message><message><source>longest wait</source><translation type="unfinished" /></message><message><source>next %1 calls within %2 s → %3</source><translation type="unfinished" /></message><message><source>on target (%1)</source><translation type="unfinished" /></message><message><source>target %1 out of reach this interval</source><translation type="unfinished" /></message><message><source>waiting</source><translation type="unfinished" /></message></context><context><name>Reason</name><message><source>Meal</source><translation type="unfinished" /></message><message><source>Meeting</source><translation type="unfinished" /></message><message><source>Restroom</source><translation type="unfinished" /></message><message><source>Short break</source><translation type="unfinished" /></message><message><source>Training</source><translation type="unfinished" /></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation type="unfinished" /></message><message><source>Record: %1</source><translation type="unfinished" /></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation type="unfinished" /></message><message><source>ASA s</source><translation type="unfinished" /></message><message><source>Abandoned</source><translation type="unfinished" /></message><message><source>Account</source><translation type="unfinished" /></message><message><source>Acknowledged</source><translation type="unfinished" /></message><message><source>Action</source><translation type="unfinished" /></message><message><source>Agent</source><translation type="unfinished" /></message><message><source>Answered</source><translation type="unfinished" /></message><message><source>Answered in T</source><translation type="unfinished" /></message><message><source>Caller</source><translation type="unfinished" /></message><message><source>Cleared</source><translation type="unfinished" /></message><message><source>Duration (ms)</source><translation type="unfinished" /></message><message><source>End</source><translation type="unfinished" /></message><message><source>Ended</source><translation type="unfinished" /></message><message><source>Interval</source><translation type="unfinished" /></message><message><source>Message</source><translation type="unfinished" /></message><message><source>Method</source><translation type="unfinished" /></message><message><source>Modes</source><translation type="unfinished" /></message><message><source>New value</source><translation type="unfinished" /></message><message><source>No.</source><translation type="unfinished" /></message><message><source>Offered</source><translation type="unfinished" /></message><message><source>Old value</source><translation type="unfinished" /></message><message><source>Outcome</source><translation type="unfinished" /></message><message><source>Parameters</source><translation type="unfinished" /></message><message><source>Queue</source><translation type="unfinished" /></message><message><source>Raised</source><translation type="unfinished" /></message><message><source>Result</source><translation type="unfinished" /></message><message><source>Rule</source><translation type="unfinished" /></message><message><source>SL %</source><translation type="unfinished" /></message><message><source>Setting</source><translation type="unfinished" /></message><message><source>Severity</source><translation type="unfinished" /></message><message><source>Short abandoned</source><translation type="unfinished" /></message><message><source>Started</source><translation type="unfinished" /></message><message><source>Supervisor</source><translation type="unfinished" /></message><message><source>Time</source><translation type="unfinished" /></message><message><source>Workstation</source><translation type="unfinished" /></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation type="unfinished" /></message><message><source>%1; retry in %2 s</source><translation type="unfinished" /></message><message><source>Connecting to the PBX…</source><translation type="unfinished" /></message><message><source>Done: %1</source><translation type="unfinished" /></message><message><source>Newest event %1 s ago</source><translation type="unfinished" /></message><message><source>No connection to the PBX: %1</source><translation type="unfinished" /></message><message><source>No events yet</source><translation type="unfinished" /></message><message><source>Open record</source><translation type="unfinished" /></message><message><source>Please confirm</source><translation type="unfinished" /></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation type="unfinished" /></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation type="unfinished" /></message></context></TS>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is already not ready.</source><translation type="unfinished" /></message><message><source>%1 is not in any queue.</source><translation type="unfinished" /></message><message><source>%1 is not in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is not on a call.</source><translation type="unfinished" /></message><message><source>%1 is not paused.</source><translation type="unfinished" /></message><message><source>Add to queue</source><translation type="unfinished" /></message><message><source>Barge</source><translation type="unfinished" /></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>No SIP phone is configured for monitoring.</source><translation type="unfinished" /></message><message><source>No monitoring session is active.</source><translation type="unfinished" /></message><message><source>Not connected to a PBX.</source><translation type="unfinished" /></message><message><source>Not done: the action could not be recorded (%1).</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Remove %1 from queue %2?</source><translation type="unfinished" /></message><message><source>Remove from queue</source><translation type="unfinished" /></message><message><source>Select an agent first.</source><translation type="unfinished" /></message><message><source>Stop</source><translation type="unfinished" /></message><message><source>The floor is not in sync with the PBX.</source><translation type="unfinished" /></message><message><source>Unknown action.</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>AgentState</name><message><source>Logged out</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>On hold</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Ringing</source><translation type="unfinished" /></message><message><source>Talking</source><translation type="unfinished" /></message><message><source>Unavailable</source><translation type="unfinished" /></message><message><source>Wrap-up</source><translation type="unfinished" /></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation type="unfinished" /></message><message><source>+%1 more</source><translation type="unfinished" /></message><message><source>Abandon rate</source><translation type="unfinished" /></message><message><source>Acknowledge</source><translation type="unfinished" /></message><message><source>Acknowledge alarm</source><translation type="unfinished" /></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Calls waiting</source><translation type="unfinished" /></message><message><source>Comment for the record:</source><translation type="unfinished" /></message><message><source>Critical</source><translation type="unfinished" /></message><message><source>Hotline alarm not acknowledged: %1</source><translation type="unfinished" /></message><message><source>Info</source><translation type="unfinished" /></message><message><source>Long call</source><translation type="unfinished" /></message><message><source>Long not ready</source><translation type="unfinished" /></message><message><source>Long wrap-up</source><translation type="unfinished" /></message><message><source>Longest wait</source><translation type="unfinished" /></message><message><source>PBX link down</source><translation type="unfinished" /></message><message><source>PBX link down: the floor is not live</source><translation type="unfinished" /></message><message><source>Phone not registered</source><translation type="unfinished" /></message><message><source>Projected service level</source><translation type="unfinished" /></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: abandon rate %2 above %3</source><translation type="unfinished" /></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: projected service level %2 below %3</source><translation type="unfinished" /></message><message><source>Queue %1: service level %2 below %3</source><translation type="unfinished" /></message><message><source>Service level</source><translation type="unfinished" /></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation type="unfinished" /></message><message><source>Warning</source><translation type="unfinished" /></message></context><context><name>Charts</name><message><source>abandoned</source><translation type="unfinished" /></message><message><source>answered</source><translation type="unfinished" /></message><message><source>calls</source><translation type="unfinished" /></message><message><source>offered</source><translation type="unfinished" /></message><message><source>service level</source><translation type="unfinished" /></message><message><source>service level %</source><translation type="unfinished" /></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation type="unfinished" /></message><message><source>Connecting</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation type="unfinished" /></message><message><source>Connecting to</source><translation type="unfinished" /></message><message><source>L listen · W whisper · B barge · S stop</source><translation type="unfinished" /></message><message><source>LISTENING to</source><translation type="unfinished" /></message><message><source>SIP phone: not registered</source><translation type="unfinished" /></message><message><source>SIP phone: registered</source><translation type="unfinished" /></message><message><source>SIP phone: registering…</source><translation type="unfinished" /></message><message><source>SIP phone: registration failed (%1)</source><translation type="unfinished" /></message><message><source>The SIP phone is not available: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not configured.</source><translation type="unfinished" /></message><message><source>WHISPERING to</source><translation type="unfinished" /></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation type="unfinished" /></message><message><source>ACW</source><translation type="unfinished" /></message><message><source>ASA %1</source><translation type="unfinished" /></message><message><source>Abandon %1</source><translation type="unfinished" /></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation type="unfinished" /></message><message><source>NR</source><translation type="unfinished" /></message><message><source>Need %1 / %2</source><translation type="unfinished" /></message><message><source>Offered this interval: %1</source><translation type="unfinished" /></message><message><source>Rdy</source><translation type="unfinished" /></message><message><source>Ring</source><translation type="unfinished" /></message><message><source>SL (target %1%)</source><translation type="unfinished" /></message><message><source>Service level = %1</source><translation type="unfinished" /></message><message><source>T = %1 s, target %2 %</source><translation type="unfinished" /></message><message><source>Talk</source><translation type="unfinished" /></message><message><source>longest wait</source><translation type="unfinished" /></message><message><source>next %1 calls within %2 s → %3</source><translation type="unfinished" /></message><message><source>on target (%1)</source><translation type="unfinished" /></message><message><source>target %1 out of reach this interval</source><translation type="unfinished" /></message><message><source>waiting</source><translation type="unfinished" /></message></context><context><name>Reason</name><message><source>Meal</source><translation type="unfinished" /></message><message><source>Meeting</source><translation type="unfinished" /></message><message><source>Restroom</source><translation type="unfinished" /></message><message><source>Short break</source><translation type="unfinished" /></message><message><source>Training</source><translation type="unfinished" /></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation type="unfinished" /></message><message><source>Record: %1</source><translation type="unfinished" /></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation type="unfinished" /></message><message><source>ASA s</source><translation type="unfinished" /></message><message><source>Abandoned</source><translation type="unfinished" /></message><message><source>Account</source><translation type="unfinished" /></message><message><source>Acknowledged</source><translation type="unfinished" /></message><message><source>Action</source><translation type="unfinished" /></message><message><source>Agent</source><translation type="unfinished" /></message><message><source>Answered</source><translation type="unfinished" /></message><message><source>Answered in T</source><translation type="unfinished" /></message><message><source>Caller</source><translation type="unfinished" /></message><message><source>Cleared</source><translation type="unfinished" /></message><message><source>Duration (ms)</source><translation type="unfinished" /></message><message><source>End</source><translation type="unfinished" /></message><message><source>Ended</source><translation type="unfinished" /></message><message><source>Interval</source><translation type="unfinished" /></message><message><source>Message</source><translation type="unfinished" /></message><message><source>Method</source><translation type="unfinished" /></message><message><source>Modes</source><translation type="unfinished" /></message><message><source>New value</source><translation type="unfinished" /></message><message><source>No.</source><translation type="unfinished" /></message><message><source>Offered</source><translation type="unfinished" /></message><message><source>Old value</source><translation type="unfinished" /></message><message><source>Outcome</source><translation type="unfinished" /></message><message><source>Parameters</source><translation type="unfinished" /></message><message><source>Queue</source><translation type="unfinished" /></message><message><source>Raised</source><translation type="unfinished" /></message><message><source>Result</source><translation type="unfinished" /></message><message><source>Rule</source><translation type="unfinished" /></message><message><source>SL %</source><translation type="unfinished" /></message><message><source>Setting</source><translation type="unfinished" /></message><message><source>Severity</source><translation type="unfinished" /></message><message><source>Short abandoned</source><translation type="unfinished" /></message><message><source>Started</source><translation type="unfinished" /></message><message><source>Supervisor</source><translation type="unfinished" /></message><message><source>Threshold</source><translation type="unfinished" /></message><message><source>Time</source><translation type="unfinished" /></message><message><source>Value</source><translation type="unfinished" /></message><message><source>Workstation</source><translation type="unfinished" /></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation type="unfinished" /></message><message><source>%1; retry in %2 s</source><translation type="unfinished" /></message><message><source>Connecting to the PBX…</source><translation type="unfinished" /></message><message><source>Done: %1</source><translation type="unfinished" /></message><message><source>Newest event %1 s ago</source><translation type="unfinished" /></message><message><source>No connection to the PBX: %1</source><translation type="unfinished" /></message><message><source>No events yet</source><translation type="unfinished" /></message><message><source>Open record</source><translation type="unfinished" /></message><message><source>Please confirm</source><translation type="unfinished" /></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation type="unfinished" /></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation type="unfinished" /></message></context></TS>

@@ -332,146 +332,146 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="179" />
+        <location filename="../../console/review_window.py" line="271" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="194" />
+        <location filename="../../console/review_window.py" line="287" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="196" />
+        <location filename="../../console/review_window.py" line="289" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="198" />
-        <location filename="../../console/review_window.py" line="546" />
+        <location filename="../../console/review_window.py" line="291" />
+        <location filename="../../console/review_window.py" line="641" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="202" />
+        <location filename="../../console/review_window.py" line="295" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="203" />
+        <location filename="../../console/review_window.py" line="296" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="204" />
+        <location filename="../../console/review_window.py" line="297" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="205" />
+        <location filename="../../console/review_window.py" line="298" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="206" />
+        <location filename="../../console/review_window.py" line="299" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="207" />
+        <location filename="../../console/review_window.py" line="300" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="234" />
-        <location filename="../../console/review_window.py" line="252" />
+        <location filename="../../console/review_window.py" line="327" />
+        <location filename="../../console/review_window.py" line="345" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="240" />
-        <location filename="../../console/review_window.py" line="262" />
+        <location filename="../../console/review_window.py" line="333" />
+        <location filename="../../console/review_window.py" line="355" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="246" />
+        <location filename="../../console/review_window.py" line="339" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="271" />
+        <location filename="../../console/review_window.py" line="364" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="299" />
-        <location filename="../../console/review_window.py" line="471" />
+        <location filename="../../console/review_window.py" line="392" />
+        <location filename="../../console/review_window.py" line="575" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="324" />
+        <location filename="../../console/review_window.py" line="429" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="325" />
+        <location filename="../../console/review_window.py" line="430" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="326" />
+        <location filename="../../console/review_window.py" line="431" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="327" />
+        <location filename="../../console/review_window.py" line="432" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="328" />
+        <location filename="../../console/review_window.py" line="433" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="334" />
+        <location filename="../../console/review_window.py" line="439" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="358" />
+        <location filename="../../console/review_window.py" line="463" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="453" />
+        <location filename="../../console/review_window.py" line="556" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="453" />
+        <location filename="../../console/review_window.py" line="556" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="459" />
+        <location filename="../../console/review_window.py" line="562" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="510" />
-        <location filename="../../console/review_window.py" line="534" />
+        <location filename="../../console/review_window.py" line="605" />
+        <location filename="../../console/review_window.py" line="629" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="537" />
+        <location filename="../../console/review_window.py" line="632" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
-<message><source>Failed</source><translation>失败</translation></message><message><source>Succeeded</source><translation>成功</translation></message></context>
+<message><source>Console closed</source><translation>控制台已关闭</translation></message><message><source>Console started (system user)</source><translation>控制台启动（系统用户）</translation></message><message><source>Failed</source><translation>失败</translation></message><message><source>Password</source><translation>密码</translation></message><message><source>Signed out</source><translation>已签出</translation></message><message><source>Signed out by the supervisor</source><translation>班长签出</translation></message><message><source>Succeeded</source><translation>成功</translation></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -573,227 +573,227 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="48" />
+        <location filename="../../console/settings_dialog.py" line="49" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="52" />
+        <location filename="../../console/settings_dialog.py" line="54" />
         <source>PBX connection (AMI)</source>
         <translation>交换机连接（AMI）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="54" />
+        <location filename="../../console/settings_dialog.py" line="56" />
         <source>Embedded lab PBX (no PBX needed)</source>
         <translation>内置实验交换机（无需真实交换机）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="55" />
+        <location filename="../../console/settings_dialog.py" line="57" />
         <source>Asterisk</source>
         <translation>Asterisk</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="64" />
+        <location filename="../../console/settings_dialog.py" line="66" />
         <source>Use TLS</source>
         <translation>使用 TLS</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="67" />
+        <location filename="../../console/settings_dialog.py" line="69" />
         <source>Dial feature codes (*221/*222/*223)</source>
         <translation>拨特征码（*221/*222/*223）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="68" />
+        <location filename="../../console/settings_dialog.py" line="70" />
         <source>AMI Originate into ChanSpy</source>
         <translation>AMI 发起 ChanSpy 呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="71" />
+        <location filename="../../console/settings_dialog.py" line="73" />
         <source>PBX type</source>
         <translation>交换机类型</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="72" />
+        <location filename="../../console/settings_dialog.py" line="74" />
         <source>Host</source>
         <translation>主机</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="73" />
+        <location filename="../../console/settings_dialog.py" line="75" />
         <source>AMI port</source>
         <translation>AMI 端口</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="74" />
+        <location filename="../../console/settings_dialog.py" line="76" />
         <source>AMI user</source>
         <translation>AMI 用户</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="75" />
+        <location filename="../../console/settings_dialog.py" line="77" />
         <source>AMI secret</source>
         <translation>AMI 密码</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="77" />
+        <location filename="../../console/settings_dialog.py" line="79" />
         <source>Monitoring method</source>
         <translation>监听方式</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="79" />
+        <location filename="../../console/settings_dialog.py" line="81" />
         <source>Supervisor's SIP account</source>
         <translation>班长 SIP 账号</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="88" />
+        <location filename="../../console/settings_dialog.py" line="90" />
         <source>Registrar</source>
         <translation>注册服务器</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="89" />
+        <location filename="../../console/settings_dialog.py" line="91" />
         <source>SIP port</source>
         <translation>SIP 端口</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="90" />
+        <location filename="../../console/settings_dialog.py" line="92" />
         <source>User (extension)</source>
         <translation>用户（分机号）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="91" />
+        <location filename="../../console/settings_dialog.py" line="93" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="112" />
+        <location filename="../../console/settings_dialog.py" line="114" />
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="113" />
+        <location filename="../../console/settings_dialog.py" line="115" />
         <source>Floor</source>
         <translation>现场</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="114" />
+        <location filename="../../console/settings_dialog.py" line="116" />
         <source>Alarm outputs</source>
         <translation>告警输出</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="134" />
+        <location filename="../../console/settings_dialog.py" line="136" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="137" />
+        <location filename="../../console/settings_dialog.py" line="139" />
         <source>%1 minutes</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="156" />
+        <location filename="../../console/settings_dialog.py" line="158" />
         <source>Interval</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="157" />
+        <location filename="../../console/settings_dialog.py" line="159" />
         <source>Service level: answered within</source>
         <translation>服务水平：接通时限</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="158" />
+        <location filename="../../console/settings_dialog.py" line="160" />
         <source>Service level target</source>
         <translation>服务水平目标</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="159" />
+        <location filename="../../console/settings_dialog.py" line="161" />
         <source>Service level formula</source>
         <translation>服务水平公式</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="160" />
+        <location filename="../../console/settings_dialog.py" line="162" />
         <source>Short abandon below</source>
         <translation>短时放弃阈值</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="161" />
+        <location filename="../../console/settings_dialog.py" line="163" />
         <source>Wrap-up time (not reported by Asterisk)</source>
         <translation>话后处理时长（Asterisk 不上报）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="163" />
+        <location filename="../../console/settings_dialog.py" line="165" />
         <source>Long call: warn / alarm</source>
         <translation>长通话：提醒 / 告警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="164" />
+        <location filename="../../console/settings_dialog.py" line="166" />
         <source>Long wrap-up: warn / alarm</source>
         <translation>长话后：提醒 / 告警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="165" />
+        <location filename="../../console/settings_dialog.py" line="167" />
         <source>Long not ready: warn / alarm</source>
         <translation>长示忙：提醒 / 告警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="171" />
+        <location filename="../../console/settings_dialog.py" line="173" />
         <source>Teams (extension ranges)</source>
         <translation>班组（分机号段）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="174" />
+        <location filename="../../console/settings_dialog.py" line="176" />
         <source>Interval and service-level definitions apply from the next start of the console.</source>
         <translation>时段与服务水平定义在下次启动班长台后生效。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="184" />
+        <location filename="../../console/settings_dialog.py" line="186" />
         <source>Play a sound when an alarm is raised</source>
         <translation>告警时播放声音</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="189" />
+        <location filename="../../console/settings_dialog.py" line="191" />
         <source>Alpha Sign protocol</source>
         <translation>Alpha Sign 协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="191" />
+        <location filename="../../console/settings_dialog.py" line="193" />
         <source>Plain text lines (Chinese-capable signs)</source>
         <translation>纯文本行（支持中文的屏）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="206" />
+        <location filename="../../console/settings_dialog.py" line="208" />
         <source>LED wallboard port</source>
         <translation>LED 墙板串口</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="207" />
+        <location filename="../../console/settings_dialog.py" line="209" />
         <source>Wallboard protocol</source>
         <translation>墙板协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="208" />
+        <location filename="../../console/settings_dialog.py" line="210" />
         <source>Wallboard speed</source>
         <translation>墙板波特率</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="209" />
+        <location filename="../../console/settings_dialog.py" line="211" />
         <source>Wallboard address</source>
         <translation>墙板地址</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="210" />
+        <location filename="../../console/settings_dialog.py" line="212" />
         <source>GSM modem port</source>
         <translation>GSM 短信猫串口</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="211" />
+        <location filename="../../console/settings_dialog.py" line="213" />
         <source>Text these numbers when an alarm escalates</source>
         <translation>告警升级时发短信给</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="278" />
+        <location filename="../../console/settings_dialog.py" line="280" />
         <source>Enter the AMI secret.</source>
         <translation>请输入 AMI 密码。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="286" />
+        <location filename="../../console/settings_dialog.py" line="290" />
         <source>Cannot store the secrets: %1</source>
         <translation>无法保存密码：%1</translation>
     </message>
@@ -801,9 +801,9 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="318" />
+        <location filename="../../console/review_window.py" line="413" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>
 </context>
-<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation>%1 已在技能组 %2 中。</translation></message><message><source>%1 is already not ready.</source><translation>%1 已处于示忙状态。</translation></message><message><source>%1 is not in any queue.</source><translation>%1 未签入任何技能组。</translation></message><message><source>%1 is not in queue %2.</source><translation>%1 不在技能组 %2 中。</translation></message><message><source>%1 is not on a call.</source><translation>%1 当前不在通话中。</translation></message><message><source>%1 is not paused.</source><translation>%1 未示忙。</translation></message><message><source>Add to queue</source><translation>调整技能：加入</translation></message><message><source>Barge</source><translation>强插</translation></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation>确定强插 %1 的通话？来电人和座席都将听到您的声音。</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>No SIP phone is configured for monitoring.</source><translation>未配置用于监听的 SIP 话机。</translation></message><message><source>No monitoring session is active.</source><translation>当前没有监听。</translation></message><message><source>Not connected to a PBX.</source><translation>未连接交换机。</translation></message><message><source>Not done: the action could not be recorded (%1).</source><translation>未执行：无法写入操作记录（%1）。</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Remove %1 from queue %2?</source><translation>确定将 %1 移出技能组 %2？</translation></message><message><source>Remove from queue</source><translation>调整技能：移出</translation></message><message><source>Select an agent first.</source><translation>请先选择座席。</translation></message><message><source>Stop</source><translation>结束</translation></message><message><source>The floor is not in sync with the PBX.</source><translation>现场数据未与交换机同步。</translation></message><message><source>Unknown action.</source><translation>未知操作。</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>AgentState</name><message><source>Logged out</source><translation>未签入</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>On hold</source><translation>保持</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Ringing</source><translation>振铃</translation></message><message><source>Talking</source><translation>通话中</translation></message><message><source>Unavailable</source><translation>不可用</translation></message><message><source>Wrap-up</source><translation>话后处理</translation></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation>（已确认）</translation></message><message><source>+%1 more</source><translation>另有 %1 条</translation></message><message><source>Acknowledge</source><translation>确认</translation></message><message><source>Acknowledge alarm</source><translation>确认告警</translation></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation>座席 %1：话后处理已 %2（上限 %3）</translation></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation>座席 %1：示忙已 %2（上限 %3）</translation></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation>座席 %1：单通通话已 %2（上限 %3）</translation></message><message><source>Comment for the record:</source><translation>确认说明（记入操作记录）：</translation></message><message><source>Hotline alarm not acknowledged: %1</source><translation>热线告警未确认：%1</translation></message><message><source>PBX link down: the floor is not live</source><translation>交换机连接中断：现场数据非实时</translation></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation>技能组 %1：排队 %2 通（上限 %3）</translation></message><message><source>Queue %1: abandon rate %2 above %3</source><translation>技能组 %1：放弃率 %2 高于 %3</translation></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation>技能组 %1：最长等待 %2（上限 %3）</translation></message><message><source>Queue %1: projected service level %2 below %3</source><translation>技能组 %1：预计服务水平 %2 低于 %3</translation></message><message><source>Queue %1: service level %2 below %3</source><translation>技能组 %1：服务水平 %2 低于 %3</translation></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation>班长话机未注册：无法监听</translation></message></context><context><name>Charts</name><message><source>abandoned</source><translation>放弃</translation></message><message><source>answered</source><translation>接通</translation></message><message><source>calls</source><translation>来电数</translation></message><message><source>offered</source><translation>呼入</translation></message><message><source>service level</source><translation>服务水平</translation></message><message><source>service level %</source><translation>服务水平 %</translation></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation>强插</translation></message><message><source>Connecting</source><translation>正在接通</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation>正在强插</translation></message><message><source>Connecting to</source><translation>正在接通</translation></message><message><source>L listen · W whisper · B barge · S stop</source><translation>L 监听 · W 密语 · B 强插 · S 结束</translation></message><message><source>LISTENING to</source><translation>正在监听</translation></message><message><source>SIP phone: not registered</source><translation>话机：未注册</translation></message><message><source>SIP phone: registered</source><translation>话机：已注册</translation></message><message><source>SIP phone: registering…</source><translation>话机：正在注册…</translation></message><message><source>SIP phone: registration failed (%1)</source><translation>话机：注册失败（%1）</translation></message><message><source>The SIP phone is not available: %1</source><translation>SIP 话机不可用：%1</translation></message><message><source>The SIP phone is not configured.</source><translation>SIP 话机未配置。</translation></message><message><source>WHISPERING to</source><translation>正在密语</translation></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation>来电计入其离开队列时所在的时段。</translation></message><message><source>ACW</source><translation>话后</translation></message><message><source>ASA %1</source><translation>平均应答 %1</translation></message><message><source>Abandon %1</source><translation>放弃率 %1</translation></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation>Erlang C：下一时段需 %1 名座席（%2），当前在岗 %3 名</translation></message><message><source>NR</source><translation>示忙</translation></message><message><source>Need %1 / %2</source><translation>需 %1 / 在岗 %2</translation></message><message><source>Offered this interval: %1</source><translation>本时段呼入：%1</translation></message><message><source>Rdy</source><translation>示闲</translation></message><message><source>Ring</source><translation>振铃</translation></message><message><source>SL (target %1%)</source><translation>服务水平·目标%1%</translation></message><message><source>Service level = %1</source><translation>服务水平 = %1</translation></message><message><source>T = %1 s, target %2 %</source><translation>T = %1 秒，目标 %2 %</translation></message><message><source>Talk</source><translation>通话</translation></message><message><source>longest wait</source><translation>最长等待</translation></message><message><source>next %1 calls within %2 s → %3</source><translation>接下来 %1 通需在 %2 秒内接起 → %3</translation></message><message><source>on target (%1)</source><translation>达标（%1）</translation></message><message><source>target %1 out of reach this interval</source><translation>本时段已无法达到目标 %1</translation></message><message><source>waiting</source><translation>排队数</translation></message></context><context><name>Reason</name><message><source>Meal</source><translation>就餐</translation></message><message><source>Meeting</source><translation>会议</translation></message><message><source>Restroom</source><translation>如厕</translation></message><message><source>Short break</source><translation>小休</translation></message><message><source>Training</source><translation>培训</translation></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation>记录不可用——已禁止操作</translation></message><message><source>Record: %1</source><translation>记录：%1</translation></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation>平均处理（秒）</translation></message><message><source>ASA s</source><translation>平均应答（秒）</translation></message><message><source>Abandoned</source><translation>放弃</translation></message><message><source>Account</source><translation>账号</translation></message><message><source>Acknowledged</source><translation>确认</translation></message><message><source>Action</source><translation>操作</translation></message><message><source>Agent</source><translation>座席</translation></message><message><source>Answered</source><translation>接通</translation></message><message><source>Answered in T</source><translation>T 内接通</translation></message><message><source>Caller</source><translation>来电号码</translation></message><message><source>Cleared</source><translation>解除时间</translation></message><message><source>Duration (ms)</source><translation>耗时（毫秒）</translation></message><message><source>End</source><translation>结束原因</translation></message><message><source>Ended</source><translation>结束</translation></message><message><source>Interval</source><translation>时段</translation></message><message><source>Message</source><translation>内容</translation></message><message><source>Method</source><translation>方式</translation></message><message><source>Modes</source><translation>模式</translation></message><message><source>New value</source><translation>新值</translation></message><message><source>No.</source><translation>序号</translation></message><message><source>Offered</source><translation>呼入</translation></message><message><source>Old value</source><translation>原值</translation></message><message><source>Outcome</source><translation>结果</translation></message><message><source>Parameters</source><translation>参数</translation></message><message><source>Queue</source><translation>技能组</translation></message><message><source>Raised</source><translation>产生时间</translation></message><message><source>Result</source><translation>返回</translation></message><message><source>Rule</source><translation>规则</translation></message><message><source>SL %</source><translation>服务水平 %</translation></message><message><source>Setting</source><translation>设置项</translation></message><message><source>Severity</source><translation>级别</translation></message><message><source>Short abandoned</source><translation>短时放弃</translation></message><message><source>Started</source><translation>开始</translation></message><message><source>Supervisor</source><translation>班长</translation></message><message><source>Time</source><translation>时间</translation></message><message><source>Workstation</source><translation>工作站</translation></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation>%1 失败：%2</translation></message><message><source>%1; retry in %2 s</source><translation>%1；%2 秒后重试</translation></message><message><source>Connecting to the PBX…</source><translation>正在连接交换机…</translation></message><message><source>Done: %1</source><translation>已完成：%1</translation></message><message><source>Newest event %1 s ago</source><translation>最新事件 %1 秒前</translation></message><message><source>No connection to the PBX: %1</source><translation>无法连接交换机：%1</translation></message><message><source>No events yet</source><translation>尚无事件</translation></message><message><source>Open record</source><translation>打开记录</translation></message><message><source>Please confirm</source><translation>请确认</translation></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation>记录文件 (*.sqlite3 *.db);;所有文件 (*)</translation></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation>自 %1 起现场数据非实时——数字可能已过时</translation></message></context></TS>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation>%1 已在技能组 %2 中。</translation></message><message><source>%1 is already not ready.</source><translation>%1 已处于示忙状态。</translation></message><message><source>%1 is not in any queue.</source><translation>%1 未签入任何技能组。</translation></message><message><source>%1 is not in queue %2.</source><translation>%1 不在技能组 %2 中。</translation></message><message><source>%1 is not on a call.</source><translation>%1 当前不在通话中。</translation></message><message><source>%1 is not paused.</source><translation>%1 未示忙。</translation></message><message><source>Add to queue</source><translation>调整技能：加入</translation></message><message><source>Barge</source><translation>强插</translation></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation>确定强插 %1 的通话？来电人和座席都将听到您的声音。</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>No SIP phone is configured for monitoring.</source><translation>未配置用于监听的 SIP 话机。</translation></message><message><source>No monitoring session is active.</source><translation>当前没有监听。</translation></message><message><source>Not connected to a PBX.</source><translation>未连接交换机。</translation></message><message><source>Not done: the action could not be recorded (%1).</source><translation>未执行：无法写入操作记录（%1）。</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Remove %1 from queue %2?</source><translation>确定将 %1 移出技能组 %2？</translation></message><message><source>Remove from queue</source><translation>调整技能：移出</translation></message><message><source>Select an agent first.</source><translation>请先选择座席。</translation></message><message><source>Stop</source><translation>结束</translation></message><message><source>The floor is not in sync with the PBX.</source><translation>现场数据未与交换机同步。</translation></message><message><source>Unknown action.</source><translation>未知操作。</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>AgentState</name><message><source>Logged out</source><translation>未签入</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>On hold</source><translation>保持</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Ringing</source><translation>振铃</translation></message><message><source>Talking</source><translation>通话中</translation></message><message><source>Unavailable</source><translation>不可用</translation></message><message><source>Wrap-up</source><translation>话后处理</translation></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation>（已确认）</translation></message><message><source>+%1 more</source><translation>另有 %1 条</translation></message><message><source>Abandon rate</source><translation>放弃率</translation></message><message><source>Acknowledge</source><translation>确认</translation></message><message><source>Acknowledge alarm</source><translation>确认告警</translation></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation>座席 %1：话后处理已 %2（上限 %3）</translation></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation>座席 %1：示忙已 %2（上限 %3）</translation></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation>座席 %1：单通通话已 %2（上限 %3）</translation></message><message><source>Calls waiting</source><translation>排队数</translation></message><message><source>Comment for the record:</source><translation>确认说明（记入操作记录）：</translation></message><message><source>Critical</source><translation>严重</translation></message><message><source>Hotline alarm not acknowledged: %1</source><translation>热线告警未确认：%1</translation></message><message><source>Info</source><translation>提示</translation></message><message><source>Long call</source><translation>通话超时</translation></message><message><source>Long not ready</source><translation>示忙超时</translation></message><message><source>Long wrap-up</source><translation>话后处理超时</translation></message><message><source>Longest wait</source><translation>最长等待时长</translation></message><message><source>PBX link down</source><translation>PBX 连接中断</translation></message><message><source>PBX link down: the floor is not live</source><translation>交换机连接中断：现场数据非实时</translation></message><message><source>Phone not registered</source><translation>班长话机未注册</translation></message><message><source>Projected service level</source><translation>预计服务水平</translation></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation>技能组 %1：排队 %2 通（上限 %3）</translation></message><message><source>Queue %1: abandon rate %2 above %3</source><translation>技能组 %1：放弃率 %2 高于 %3</translation></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation>技能组 %1：最长等待 %2（上限 %3）</translation></message><message><source>Queue %1: projected service level %2 below %3</source><translation>技能组 %1：预计服务水平 %2 低于 %3</translation></message><message><source>Queue %1: service level %2 below %3</source><translation>技能组 %1：服务水平 %2 低于 %3</translation></message><message><source>Service level</source><translation>服务水平</translation></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation>班长话机未注册：无法监听</translation></message><message><source>Warning</source><translation>警告</translation></message></context><context><name>Charts</name><message><source>abandoned</source><translation>放弃</translation></message><message><source>answered</source><translation>接通</translation></message><message><source>calls</source><translation>来电数</translation></message><message><source>offered</source><translation>呼入</translation></message><message><source>service level</source><translation>服务水平</translation></message><message><source>service level %</source><translation>服务水平 %</translation></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation>强插</translation></message><message><source>Connecting</source><translation>正在接通</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation>正在强插</translation></message><message><source>Connecting to</source><translation>正在接通</translation></message><message><source>L listen · W whisper · B barge · S stop</source><translation>L 监听 · W 密语 · B 强插 · S 结束</translation></message><message><source>LISTENING to</source><translation>正在监听</translation></message><message><source>SIP phone: not registered</source><translation>话机：未注册</translation></message><message><source>SIP phone: registered</source><translation>话机：已注册</translation></message><message><source>SIP phone: registering…</source><translation>话机：正在注册…</translation></message><message><source>SIP phone: registration failed (%1)</source><translation>话机：注册失败（%1）</translation></message><message><source>The SIP phone is not available: %1</source><translation>SIP 话机不可用：%1</translation></message><message><source>The SIP phone is not configured.</source><translation>SIP 话机未配置。</translation></message><message><source>WHISPERING to</source><translation>正在密语</translation></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation>来电计入其离开队列时所在的时段。</translation></message><message><source>ACW</source><translation>话后</translation></message><message><source>ASA %1</source><translation>平均应答 %1</translation></message><message><source>Abandon %1</source><translation>放弃率 %1</translation></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation>Erlang C：下一时段需 %1 名座席（%2），当前在岗 %3 名</translation></message><message><source>NR</source><translation>示忙</translation></message><message><source>Need %1 / %2</source><translation>需 %1 / 在岗 %2</translation></message><message><source>Offered this interval: %1</source><translation>本时段呼入：%1</translation></message><message><source>Rdy</source><translation>示闲</translation></message><message><source>Ring</source><translation>振铃</translation></message><message><source>SL (target %1%)</source><translation>服务水平·目标%1%</translation></message><message><source>Service level = %1</source><translation>服务水平 = %1</translation></message><message><source>T = %1 s, target %2 %</source><translation>T = %1 秒，目标 %2 %</translation></message><message><source>Talk</source><translation>通话</translation></message><message><source>longest wait</source><translation>最长等待</translation></message><message><source>next %1 calls within %2 s → %3</source><translation>接下来 %1 通需在 %2 秒内接起 → %3</translation></message><message><source>on target (%1)</source><translation>达标（%1）</translation></message><message><source>target %1 out of reach this interval</source><translation>本时段已无法达到目标 %1</translation></message><message><source>waiting</source><translation>排队数</translation></message></context><context><name>Reason</name><message><source>Meal</source><translation>就餐</translation></message><message><source>Meeting</source><translation>会议</translation></message><message><source>Restroom</source><translation>如厕</translation></message><message><source>Short break</source><translation>小休</translation></message><message><source>Training</source><translation>培训</translation></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation>记录不可用——已禁止操作</translation></message><message><source>Record: %1</source><translation>记录：%1</translation></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation>平均处理（秒）</translation></message><message><source>ASA s</source><translation>平均应答（秒）</translation></message><message><source>Abandoned</source><translation>放弃</translation></message><message><source>Account</source><translation>账号</translation></message><message><source>Acknowledged</source><translation>确认</translation></message><message><source>Action</source><translation>操作</translation></message><message><source>Agent</source><translation>座席</translation></message><message><source>Answered</source><translation>接通</translation></message><message><source>Answered in T</source><translation>T 内接通</translation></message><message><source>Caller</source><translation>来电号码</translation></message><message><source>Cleared</source><translation>解除时间</translation></message><message><source>Duration (ms)</source><translation>耗时（毫秒）</translation></message><message><source>End</source><translation>结束原因</translation></message><message><source>Ended</source><translation>结束</translation></message><message><source>Interval</source><translation>时段</translation></message><message><source>Message</source><translation>内容</translation></message><message><source>Method</source><translation>方式</translation></message><message><source>Modes</source><translation>模式</translation></message><message><source>New value</source><translation>新值</translation></message><message><source>No.</source><translation>序号</translation></message><message><source>Offered</source><translation>呼入</translation></message><message><source>Old value</source><translation>原值</translation></message><message><source>Outcome</source><translation>结果</translation></message><message><source>Parameters</source><translation>参数</translation></message><message><source>Queue</source><translation>技能组</translation></message><message><source>Raised</source><translation>产生时间</translation></message><message><source>Result</source><translation>返回</translation></message><message><source>Rule</source><translation>规则</translation></message><message><source>SL %</source><translation>服务水平 %</translation></message><message><source>Setting</source><translation>设置项</translation></message><message><source>Severity</source><translation>级别</translation></message><message><source>Short abandoned</source><translation>短时放弃</translation></message><message><source>Started</source><translation>开始</translation></message><message><source>Supervisor</source><translation>班长</translation></message><message><source>Threshold</source><translation>阈值</translation></message><message><source>Time</source><translation>时间</translation></message><message><source>Value</source><translation>数值</translation></message><message><source>Workstation</source><translation>工作站</translation></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation>%1 失败：%2</translation></message><message><source>%1; retry in %2 s</source><translation>%1；%2 秒后重试</translation></message><message><source>Connecting to the PBX…</source><translation>正在连接交换机…</translation></message><message><source>Done: %1</source><translation>已完成：%1</translation></message><message><source>Newest event %1 s ago</source><translation>最新事件 %1 秒前</translation></message><message><source>No connection to the PBX: %1</source><translation>无法连接交换机：%1</translation></message><message><source>No events yet</source><translation>尚无事件</translation></message><message><source>Open record</source><translation>打开记录</translation></message><message><source>Please confirm</source><translation>请确认</translation></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation>记录文件 (*.sqlite3 *.db);;所有文件 (*)</translation></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation>自 %1 起现场数据非实时——数字可能已过时</translation></message></context></TS>

@@ -63,3 +63,46 @@ def test_settings_dialog_validates_and_saves(console, qtbot) -> None:  # type: i
     assert saved.pbx.host == "192.0.2.10" and saved.pbx.mode == "asterisk"
     assert "s3cret" not in console.shell.store.path.read_text()
     assert console.shell.secrets.get("ami-secret") == "s3cret"
+
+
+def test_settings_changes_and_the_session_are_in_the_record(console, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from db.record import default_supervisor
+    from db.review import open_review
+
+    console.window.settings_action.trigger()
+    dlg = console.shell.dialog
+    dlg.pbx_mode.setCurrentIndex(dlg.pbx_mode.findData("asterisk"))
+    dlg.host.setText("192.0.2.10")
+    dlg.user.setText("console")
+    dlg.secret.setText("s3cret")
+    dlg.sl_threshold.setValue(15)
+    save = dlg.buttons.button(QDialogButtonBox.StandardButton.Save)
+    with qtbot.waitSignal(console.shell.settings_edited, timeout=2000):
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    # saving again without a change writes nothing more
+    console.window.settings_action.trigger()
+    again = console.shell.dialog
+    with qtbot.assertNotEmitted(console.shell.settings_edited):
+        qtbot.mouseClick(
+            again.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
+        )
+    console.window.density_actions["compact"].trigger()  # a personal view choice: not audited
+    assert console.shell.settings.ui.density == "compact"
+    path = console.paths.record
+    console.shutdown()  # the session ends: signed out, record closed
+
+    with open_review(path) as review:
+        changes = {c.setting: (c.old_value, c.new_value) for c in review.setting_changes()}
+        sessions = [(s.account, s.outcome, s.method) for s in review.sign_ins()]
+        who = {(c.supervisor, c.workstation) for c in review.setting_changes()}
+    assert changes == {
+        "pbx.mode": ("lab", "asterisk"),
+        "pbx.host": ("", "192.0.2.10"),
+        "pbx.user": ("", "console"),
+        "floor.sl_threshold_s": (20, 15),
+        "pbx.secret": ("***", "***"),
+    }, changes
+    assert "s3cret" not in path.read_bytes().decode("latin-1")
+    me = default_supervisor()
+    assert who and all(sup == me and ws for sup, ws in who)
+    assert sessions == [(me, "ok", "os_user"), (me, "signed_out", "console_closed")]

@@ -68,6 +68,11 @@ def test_review_tables_replay_export_verify(qtbot: Any, water_record: Path, tmp_
     assert actions.data(actions.index(0, columns.index("action"))) == "QueuePause"
     assert action_label("pause") == "Not ready (pause)"
     assert "已安排加派座席" in " ".join(str(c) for c in win.tables["Alarms"].table.rows[0])
+    alarms = win.tables["Alarms"]
+    cols = alarms.table.columns
+    assert alarms.data(alarms.index(0, cols.index("rule"))) == "Longest wait"
+    assert alarms.data(alarms.index(0, cols.index("severity"))) == "Critical"
+    assert alarms.table.rows[0][cols.index("rule")] == "longest_wait"  # exports keep codes
 
     # filter by agent: the action concerns PJSIP/1001 only
     win.agent.setCurrentIndex(win.agent.findData("PJSIP/1002"))
@@ -91,6 +96,12 @@ def test_review_tables_replay_export_verify(qtbot: Any, water_record: Path, tmp_
         on_shift = meter.ready + meter.talking + meter.wrap_up + meter.not_ready + meter.ringing
         assert meter.staffed == on_shift
     assert sum(m.staffed for m in win.replay_queues.rows) > 0
+    # and the interval's figures up to that minute, as the live meter showed them
+    busy = [m for m in win.replay_queues.rows if m.offered]
+    assert busy and all(m.sl is not None and m.asa_s is not None for m in busy)
+    assert all("–" in m.interval for m in win.replay_queues.rows)
+    assert any(m.needed is not None for m in win.replay_queues.rows)
+    assert {m.sl_target for m in win.replay_queues.rows} == {0.9}
 
     win._on_intervals()
     assert win.interval_model.rowCount() > 0
@@ -145,4 +156,30 @@ def test_agent_timeline_covers_the_record_and_explains_a_stretch_on_hover(
     assert label == "李娜 · 1002"  # the agent's name from the record, and the extension
     assert QToolTip.text() == segment_text(label, longest)
     assert QToolTip.text().startswith("李娜 · 1002: ") and "–" in QToolTip.text()
+    win.close()
+
+
+def test_the_filter_starts_with_everything_in_the_record(qtbot: Any, tmp_path: Path) -> None:
+    """A console signs in before its first PBX event (here the PBX answered only after two minutes)
+    and signs out after the last: the window's first view must show both."""
+    from db.record import open_record
+
+    path = tmp_path / "session.sqlite3"
+    t0 = 1_795_337_230.5
+    with open_record(path, "王班长", "desk-3") as rec:
+        rec.sign_in("王班长", method="os_user", ts=t0)
+        for i in range(5):
+            rec.journal_event(
+                t0 + 40 + i, "QueueCallerJoin", {"Queue": "urban", "Uniqueid": f"{i}"}
+            )
+        rec.setting_changed("floor.sl_threshold_s", 20, 15, ts=t0 + 200)
+        rec.sign_out(method="console_closed", ts=t0 + 260)
+    win = ReviewWindow(open_review(path))
+    qtbot.addWidget(win)
+    sign_ins = win.tables["Sign-ins"]
+    assert sign_ins.rowCount() == 2
+    cols = sign_ins.table.columns
+    shown = [sign_ins.data(sign_ins.index(r, cols.index("method"))) for r in range(2)]
+    assert shown == ["Console started (system user)", "Console closed"]
+    assert win.tables["Settings"].rowCount() == 1
     win.close()

@@ -1,0 +1,69 @@
+"""Floor replay's queue cards: a replayed minute must show the interval figures the live queue
+meter showed at that minute, from the same definitions (cti/state/metrics.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from console.bench.sim_feed import SimFeed
+from cti.state.config import FloorConfig
+from cti.state.metrics import SlFormula
+from cti.state.store import FloorStore
+from db.record import open_record
+from db.review import open_review
+
+pytestmark = pytest.mark.timeout(120)
+
+FIGURES = ("offered", "answered", "answered_within", "abandoned", "short_abandoned")
+
+
+def _shown(m: object) -> tuple[object, ...]:
+    sl = getattr(m, "sl_percent", None)
+    asa = getattr(m, "asa_s", None)
+    return (
+        *(getattr(m, name) for name in FIGURES),
+        None if sl is None else round(sl, 6),
+        None if asa is None else round(asa, 6),
+    )
+
+
+@pytest.mark.parametrize("formula", [SlFormula.ANSWERED_AND_LATE_ABANDONED, SlFormula.OFFERED])
+def test_replayed_queue_figures_are_the_live_meters_of_that_minute(
+    tmp_path: Path, formula: SlFormula
+) -> None:
+    feed = SimFeed("water", seed=11, warmup_s=0)
+    config = FloorConfig(interval_minutes=15, sl_threshold_s=15.0, sl_formula=formula, wrapup_s=25)
+    store = FloorStore(config, feed.clock)
+    live: dict[float, dict[str, tuple[object, ...]]] = {}
+    path = tmp_path / "figures.sqlite3"
+    with open_record(path, "班长", "ws-1", snapshot_every_s=300.0) as rec:
+        for second in range(1, 50 * 60 + 1):
+            for ev in feed.advance(1):
+                store.apply(ev)
+                rec.journal_event(feed.clock(), ev.name, ev.message.headers)
+            if second % 420 == 0:  # every 7 minutes: mid-interval and across boundaries
+                store.tick()
+                live[feed.clock()] = {q.name: _shown(q.current) for q in store.queues()}
+    with open_review(path) as review:
+        compared = 0
+        for ts, meters in live.items():
+            replayed = review.interval_at(
+                ts,
+                minutes=15,
+                sl_threshold_s=15.0,
+                short_abandon_s=config.short_abandon_s,
+                formula=formula,
+                wrapup_s=25,
+            )
+            for queue, shown in meters.items():
+                m = replayed.get(queue)
+                if m is None:  # no call has left this queue yet in this interval
+                    assert shown[: len(FIGURES)] == (0,) * len(FIGURES), (ts, queue, shown)
+                    continue
+                assert _shown(m) == shown, (ts, queue)
+                compared += 1
+    assert compared >= 20
+    busy = [m for meters in live.values() for m in meters.values() if m[0]]
+    assert len(busy) >= 20, "the hour must have traffic in most intervals"

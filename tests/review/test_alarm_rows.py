@@ -1,0 +1,106 @@
+"""The console's alarms in the record: who and what each alarm concerned, its acknowledgement
+by a real click, and the review showing rule and severity in the UI language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from console.alarms_view import AlarmController, AlarmStrip, kind_label, severity_label
+from cti.state.agent_state import AgentState
+from db.record import open_record
+from db.review import open_review
+
+pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
+
+T0 = 1_795_337_200.0
+
+
+class FloorFigures:
+    """Only what the alarm adapter reads: one queue far below its target, one long call."""
+
+    is_live = True
+
+    def queues(self) -> list[Any]:
+        return [
+            SimpleNamespace(
+                name="urban",
+                waiting=0,
+                longest_wait_s=None,
+                current=SimpleNamespace(sl_percent=50.0, offered=30, abandon_percent=0.0),
+                projection=SimpleNamespace(target_percent=90.0),
+            )
+        ]
+
+    def agents(self) -> list[Any]:
+        return [
+            SimpleNamespace(
+                interface="PJSIP/1007",
+                name="李娜",
+                state=AgentState.TALKING,
+                state_since=T0 - 3600,
+                reason=None,
+            )
+        ]
+
+
+def test_alarms_name_their_queue_or_agent_and_the_acknowledgement(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "alarms.sqlite3"
+    strip = AlarmStrip()
+    qtbot.addWidget(strip)
+    strip.show()
+    with open_record(path, "王班长", "desk-2") as rec:
+        alarms = AlarmController(
+            FloorFigures(),
+            strip,
+            rec,
+            supervisor=lambda: rec.supervisor,
+            link_up=lambda: True,
+            clock=lambda: T0,
+            ask_comment=lambda _text: "已电话提醒",
+        )
+        raised = alarms.evaluate()
+        kinds = {t.alarm.key.kind.value for t in raised}
+        assert {"service_level", "agent_talking"} <= kinds
+        sl = next(t.alarm for t in raised if t.alarm.key.kind.value == "service_level")
+        button = strip.findChild(QPushButton, f"ack_{sl.alarm_id}")
+        assert button is not None
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        alarms.stop()
+    with open_review(path) as review:
+        rows = {a.rule: a for a in review.alarms()}
+    assert rows["service_level"].queue == "urban" and rows["service_level"].agent is None
+    assert rows["agent_talking"].agent == "PJSIP/1007" and rows["agent_talking"].queue is None
+    assert [(k.supervisor, k.comment) for k in rows["service_level"].acks] == [
+        ("王班长", "已电话提醒")
+    ]
+    # 50 % against a 90 % target is past the critical margin (15 points below): 75 %
+    assert rows["service_level"].severity == "critical"
+    assert rows["service_level"].details["threshold"] == pytest.approx(0.75)
+    assert kind_label("service_level") == "Service level"
+    assert severity_label("critical") == "Critical"
+    assert kind_label("someone_elses_rule") == "someone_elses_rule"
+
+    # the review shows the message in the UI language, rebuilt from the recorded figures
+    from console.review_window import ReviewWindow
+
+    win = ReviewWindow(open_review(path))
+    qtbot.addWidget(win)
+    table = win.tables["Alarms"]
+    cols = table.table.columns
+    shown = {
+        table.table.rows[r][cols.index("rule")]: table.data(table.index(r, cols.index("message")))
+        for r in range(table.rowCount())
+    }
+    assert shown["service_level"] == "Queue urban: service level 50% below 75%"
+    assert shown["agent_talking"] == "Agent PJSIP/1007: on one call for 1:00:00 (limit 15:00)"
+    tip = table.data(table.index(0, cols.index("message")), Qt.ItemDataRole.ToolTipRole)
+    assert tip == table.table.rows[0][cols.index("message")]  # what was recorded
+    win.close()
