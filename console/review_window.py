@@ -50,6 +50,7 @@ from console.alarms_view import kind_label, recorded_alarm_text, severity_label
 from console.floor_adapter import interval_label, state_counts
 from console.floor_models import AgentTileModel, QueueMeterModel
 from console.record_link import SESSION_METHOD
+from console.settings_dialog import setting_label
 from cti.state.config import FloorConfig
 from cti.state.intervals import IntervalClock
 from cti.state.metrics import IntervalMetrics, sl_projection, sl_terms
@@ -149,6 +150,7 @@ _VALUE_LABELS: dict[str, Callable[[str], str]] = {
     "method": method_label,
     "rule": kind_label,
     "severity": severity_label,
+    "setting": setting_label,
 }
 
 

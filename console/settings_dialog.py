@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,58 @@ AMI_SECRET_KEY = "ami-secret"
 SIP_PASSWORD_KEY = "sip-password"
 
 
+def setting_labels() -> dict[str, str]:
+    """The dialog's label of each setting ("pbx.host"), in the UI language; the dialog builds
+    its forms from these and the review names recorded setting changes with them."""
+    t = QCoreApplication.translate
+    return {
+        "pbx": t("SettingsDialog", "PBX connection (AMI)"),
+        "pbx.mode": t("SettingsDialog", "PBX type"),
+        "pbx.host": t("SettingsDialog", "Host"),
+        "pbx.port": t("SettingsDialog", "AMI port"),
+        "pbx.user": t("SettingsDialog", "AMI user"),
+        "pbx.secret": t("SettingsDialog", "AMI secret"),
+        "pbx.tls": t("SettingsDialog", "Use TLS"),
+        "pbx.spy_method": t("SettingsDialog", "Monitoring method"),
+        "sip": t("SettingsDialog", "Supervisor's SIP account"),
+        "sip.registrar": t("SettingsDialog", "Registrar"),
+        "sip.port": t("SettingsDialog", "SIP port"),
+        "sip.user": t("SettingsDialog", "User (extension)"),
+        "sip.password": t("SettingsDialog", "Password"),
+        "floor": t("SettingsDialog", "Floor"),
+        "floor.interval_minutes": t("SettingsDialog", "Interval"),
+        "floor.sl_threshold_s": t("SettingsDialog", "Service level: answered within"),
+        "floor.sl_target_percent": t("SettingsDialog", "Service level target"),
+        "floor.sl_formula": t("SettingsDialog", "Service level formula"),
+        "floor.short_abandon_s": t("SettingsDialog", "Short abandon below"),
+        "floor.wrapup_s": t("SettingsDialog", "Wrap-up time (not reported by Asterisk)"),
+        "floor.talk_warn_s": t("SettingsDialog", "Long call: warn"),
+        "floor.talk_alarm_s": t("SettingsDialog", "Long call: alarm"),
+        "floor.wrapup_warn_s": t("SettingsDialog", "Long wrap-up: warn"),
+        "floor.wrapup_alarm_s": t("SettingsDialog", "Long wrap-up: alarm"),
+        "floor.not_ready_warn_s": t("SettingsDialog", "Long not ready: warn"),
+        "floor.not_ready_alarm_s": t("SettingsDialog", "Long not ready: alarm"),
+        "floor.teams": t("SettingsDialog", "Teams (extension ranges)"),
+        "devices": t("SettingsDialog", "Alarm outputs"),
+        "devices.alarm_sound": t("SettingsDialog", "Play a sound when an alarm is raised"),
+        "devices.wallboard_port": t("SettingsDialog", "LED wallboard port"),
+        "devices.wallboard_protocol": t("SettingsDialog", "Wallboard protocol"),
+        "devices.wallboard_baud": t("SettingsDialog", "Wallboard speed"),
+        "devices.wallboard_address": t("SettingsDialog", "Wallboard address"),
+        "devices.modem_port": t("SettingsDialog", "GSM modem port"),
+        "devices.sms_recipients": t("SettingsDialog", "Text these numbers when an alarm escalates"),
+    }
+
+
+def setting_label(key: str) -> str:
+    """A recorded setting key as "section · label" in the UI language; unknown keys as is."""
+    labels = setting_labels()
+    section = key.split(".", 1)[0]
+    if key not in labels or section not in labels:
+        return key
+    return f"{labels[section]} · {labels[key]}"
+
+
 class SettingsDialog(QDialog):
     """Edits Settings; emits settings_saved(Settings) after a valid save.
 
@@ -50,8 +102,9 @@ class SettingsDialog(QDialog):
         self._settings = settings
         self._secrets = secrets
         self.changed_secrets: tuple[str, ...] = ()
+        labels = setting_labels()
 
-        pbx_box = QGroupBox(self.tr("PBX connection (AMI)"))
+        pbx_box = QGroupBox(labels["pbx"])
         self.pbx_mode = QComboBox()
         self.pbx_mode.addItem(self.tr("Embedded lab PBX (no PBX needed)"), PBX_LAB)
         self.pbx_mode.addItem(self.tr("Asterisk"), PBX_ASTERISK)
@@ -63,22 +116,22 @@ class SettingsDialog(QDialog):
         self.user = QLineEdit(settings.pbx.user)
         self.secret = QLineEdit(secrets.get(AMI_SECRET_KEY))
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.tls = QCheckBox(self.tr("Use TLS"))
+        self.tls = QCheckBox(labels["pbx.tls"])
         self.tls.setChecked(settings.pbx.tls)
         self.spy_method = QComboBox()
         self.spy_method.addItem(self.tr("Dial feature codes (*221/*222/*223)"), "featurecode")
         self.spy_method.addItem(self.tr("AMI Originate into ChanSpy"), "originate")
         self.spy_method.setCurrentIndex(max(0, self.spy_method.findData(settings.pbx.spy_method)))
         form = QFormLayout(pbx_box)
-        form.addRow(self.tr("PBX type"), self.pbx_mode)
-        form.addRow(self.tr("Host"), self.host)
-        form.addRow(self.tr("AMI port"), self.port)
-        form.addRow(self.tr("AMI user"), self.user)
-        form.addRow(self.tr("AMI secret"), self.secret)
+        form.addRow(labels["pbx.mode"], self.pbx_mode)
+        form.addRow(labels["pbx.host"], self.host)
+        form.addRow(labels["pbx.port"], self.port)
+        form.addRow(labels["pbx.user"], self.user)
+        form.addRow(labels["pbx.secret"], self.secret)
         form.addRow("", self.tls)
-        form.addRow(self.tr("Monitoring method"), self.spy_method)
+        form.addRow(labels["pbx.spy_method"], self.spy_method)
 
-        sip_box = QGroupBox(self.tr("Supervisor's SIP account"))
+        sip_box = QGroupBox(labels["sip"])
         self.sip_registrar = QLineEdit(settings.sip.registrar)
         self.sip_port = QSpinBox()
         self.sip_port.setRange(1, 65535)
@@ -87,10 +140,10 @@ class SettingsDialog(QDialog):
         self.sip_password = QLineEdit(secrets.get(SIP_PASSWORD_KEY))
         self.sip_password.setEchoMode(QLineEdit.EchoMode.Password)
         sform = QFormLayout(sip_box)
-        sform.addRow(self.tr("Registrar"), self.sip_registrar)
-        sform.addRow(self.tr("SIP port"), self.sip_port)
-        sform.addRow(self.tr("User (extension)"), self.sip_user)
-        sform.addRow(self.tr("Password"), self.sip_password)
+        sform.addRow(labels["sip.registrar"], self.sip_registrar)
+        sform.addRow(labels["sip.port"], self.sip_port)
+        sform.addRow(labels["sip.user"], self.sip_user)
+        sform.addRow(labels["sip.password"], self.sip_password)
 
         self.secret_note = QLabel(secrets.info.note)
         self.secret_note.setWordWrap(True)
@@ -112,8 +165,8 @@ class SettingsDialog(QDialog):
         cl.addStretch(1)
         self.tabs = QTabWidget()
         self.tabs.addTab(connection, self.tr("Connection"))
-        self.tabs.addTab(self._floor_page(settings.floor), self.tr("Floor"))
-        self.tabs.addTab(self._devices_page(settings.devices), self.tr("Alarm outputs"))
+        self.tabs.addTab(self._floor_page(settings.floor), labels["floor"])
+        self.tabs.addTab(self._devices_page(settings.devices), labels["devices"])
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
         lay.addWidget(self.errors)
@@ -131,6 +184,7 @@ class SettingsDialog(QDialog):
         return box
 
     def _floor_page(self, f: FloorSettings) -> QWidget:
+        labels = setting_labels()
         page = QWidget()
         form = QFormLayout(page)
         sec = self.tr(" s")
@@ -155,12 +209,12 @@ class SettingsDialog(QDialog):
         }
         self.teams = QLineEdit(f.teams)
         self.teams.setPlaceholderText("一组:1001-1020;二组:1021-1040")
-        form.addRow(self.tr("Interval"), self.interval)
-        form.addRow(self.tr("Service level: answered within"), self.sl_threshold)
-        form.addRow(self.tr("Service level target"), self.sl_target)
-        form.addRow(self.tr("Service level formula"), self.sl_formula)
-        form.addRow(self.tr("Short abandon below"), self.short_abandon)
-        form.addRow(self.tr("Wrap-up time (not reported by Asterisk)"), self.wrapup)
+        form.addRow(labels["floor.interval_minutes"], self.interval)
+        form.addRow(labels["floor.sl_threshold_s"], self.sl_threshold)
+        form.addRow(labels["floor.sl_target_percent"], self.sl_target)
+        form.addRow(labels["floor.sl_formula"], self.sl_formula)
+        form.addRow(labels["floor.short_abandon_s"], self.short_abandon)
+        form.addRow(labels["floor.wrapup_s"], self.wrapup)
         for name, label in (
             ("talk", self.tr("Long call: warn / alarm")),
             ("wrapup", self.tr("Long wrap-up: warn / alarm")),
@@ -170,7 +224,7 @@ class SettingsDialog(QDialog):
             row.addWidget(self.limits[name][0])
             row.addWidget(self.limits[name][1])
             form.addRow(label, row)
-        form.addRow(self.tr("Teams (extension ranges)"), self.teams)
+        form.addRow(labels["floor.teams"], self.teams)
         note = QLabel(
             self.tr(
                 "Interval and service-level definitions apply from the next start of the console."
@@ -181,9 +235,10 @@ class SettingsDialog(QDialog):
         return page
 
     def _devices_page(self, d: DeviceSettings) -> QWidget:
+        labels = setting_labels()
         page = QWidget()
         form = QFormLayout(page)
-        self.alarm_sound = QCheckBox(self.tr("Play a sound when an alarm is raised"))
+        self.alarm_sound = QCheckBox(labels["devices.alarm_sound"])
         self.alarm_sound.setChecked(d.alarm_sound)
         self.wallboard_port = QLineEdit(d.wallboard_port)
         self.wallboard_port.setPlaceholderText("/dev/ttyUSB0  ·  COM3")
@@ -205,12 +260,12 @@ class SettingsDialog(QDialog):
         self.sms_recipients = QLineEdit(d.sms_recipients)
         self.sms_recipients.setPlaceholderText("+8613800138000, 13900139000")
         form.addRow(self.alarm_sound)
-        form.addRow(self.tr("LED wallboard port"), self.wallboard_port)
-        form.addRow(self.tr("Wallboard protocol"), self.wallboard_protocol)
-        form.addRow(self.tr("Wallboard speed"), self.wallboard_baud)
-        form.addRow(self.tr("Wallboard address"), self.wallboard_address)
-        form.addRow(self.tr("GSM modem port"), self.modem_port)
-        form.addRow(self.tr("Text these numbers when an alarm escalates"), self.sms_recipients)
+        form.addRow(labels["devices.wallboard_port"], self.wallboard_port)
+        form.addRow(labels["devices.wallboard_protocol"], self.wallboard_protocol)
+        form.addRow(labels["devices.wallboard_baud"], self.wallboard_baud)
+        form.addRow(labels["devices.wallboard_address"], self.wallboard_address)
+        form.addRow(labels["devices.modem_port"], self.modem_port)
+        form.addRow(labels["devices.sms_recipients"], self.sms_recipients)
         return page
 
     def _on_mode_changed(self) -> None:

@@ -221,7 +221,7 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
                 "acknowledged",
                 "cleared",
             ),
-            alarms,  # type: ignore[arg-type]
+            alarms,
         ),
         Table("Sign-ins", ("seq", "time", "account", "outcome", "method", "workstation"), sign_ins),  # type: ignore[arg-type]
         Table(

@@ -38,7 +38,15 @@ from cti.state.metrics import IntervalCounts, IntervalMetrics, SlFormula, build_
 from db.dbapi import run_query
 from db.errors import RecordError
 from db.floor_replay import ALL_AGENTS, FloorAt, FloorReducer
-from db.models import bound_models
+from db.models import (
+    CHAINED_MODELS,
+    FloorSnapshot,
+    Journal,
+    RecordOpen,
+    RetentionCut,
+    bound_models,
+    table_name,
+)
 from db.review_rows import (
     AckRow,
     ActionRow,
@@ -64,18 +72,11 @@ INTERVAL_NAMES = (
     "AgentConnect",
     "AgentComplete",
 )
-# the rows supervisors and the console leave besides the PBX journal
-_SUPERVISOR_TABLES = (
-    "action_intent",
-    "action_result",
-    "monitor_start",
-    "monitor_mode",
-    "monitor_end",
-    "alarm_raised",
-    "alarm_ack",
-    "alarm_cleared",
-    "sign_in",
-    "setting_change",
+# the rows supervisors and the console leave besides the PBX journal and its bookkeeping
+_SUPERVISOR_TABLES = tuple(
+    table_name(m)
+    for m in CHAINED_MODELS
+    if m not in (RecordOpen, Journal, FloorSnapshot, RetentionCut)
 )
 # after a leave, how long a connect/abandon may still follow before it is an "other exit"
 _LEAVE_RESOLVE_S = 5.0

@@ -332,142 +332,142 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="271" />
+        <location filename="../../console/review_window.py" line="273" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="287" />
+        <location filename="../../console/review_window.py" line="289" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="289" />
+        <location filename="../../console/review_window.py" line="291" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="291" />
-        <location filename="../../console/review_window.py" line="641" />
+        <location filename="../../console/review_window.py" line="293" />
+        <location filename="../../console/review_window.py" line="643" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="295" />
+        <location filename="../../console/review_window.py" line="297" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="296" />
+        <location filename="../../console/review_window.py" line="298" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="297" />
+        <location filename="../../console/review_window.py" line="299" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="298" />
+        <location filename="../../console/review_window.py" line="300" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="299" />
+        <location filename="../../console/review_window.py" line="301" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="300" />
+        <location filename="../../console/review_window.py" line="302" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="327" />
-        <location filename="../../console/review_window.py" line="345" />
+        <location filename="../../console/review_window.py" line="329" />
+        <location filename="../../console/review_window.py" line="347" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="333" />
-        <location filename="../../console/review_window.py" line="355" />
+        <location filename="../../console/review_window.py" line="335" />
+        <location filename="../../console/review_window.py" line="357" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="339" />
+        <location filename="../../console/review_window.py" line="341" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="364" />
+        <location filename="../../console/review_window.py" line="366" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="392" />
-        <location filename="../../console/review_window.py" line="575" />
+        <location filename="../../console/review_window.py" line="394" />
+        <location filename="../../console/review_window.py" line="577" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="429" />
+        <location filename="../../console/review_window.py" line="431" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="430" />
+        <location filename="../../console/review_window.py" line="432" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="431" />
+        <location filename="../../console/review_window.py" line="433" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="432" />
+        <location filename="../../console/review_window.py" line="434" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="433" />
+        <location filename="../../console/review_window.py" line="435" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="439" />
+        <location filename="../../console/review_window.py" line="441" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="463" />
+        <location filename="../../console/review_window.py" line="465" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="556" />
+        <location filename="../../console/review_window.py" line="558" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="556" />
+        <location filename="../../console/review_window.py" line="558" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="562" />
+        <location filename="../../console/review_window.py" line="564" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="605" />
-        <location filename="../../console/review_window.py" line="629" />
+        <location filename="../../console/review_window.py" line="607" />
+        <location filename="../../console/review_window.py" line="631" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="632" />
+        <location filename="../../console/review_window.py" line="634" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
@@ -573,235 +573,90 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="49" />
+        <location filename="../../console/settings_dialog.py" line="101" />
         <source>Settings</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="54" />
-        <source>PBX connection (AMI)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="56" />
+        <location filename="../../console/settings_dialog.py" line="109" />
         <source>Embedded lab PBX (no PBX needed)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="57" />
+        <location filename="../../console/settings_dialog.py" line="110" />
         <source>Asterisk</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="66" />
-        <source>Use TLS</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="69" />
+        <location filename="../../console/settings_dialog.py" line="122" />
         <source>Dial feature codes (*221/*222/*223)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="70" />
+        <location filename="../../console/settings_dialog.py" line="123" />
         <source>AMI Originate into ChanSpy</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="73" />
-        <source>PBX type</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="74" />
-        <source>Host</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="75" />
-        <source>AMI port</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="76" />
-        <source>AMI user</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="77" />
-        <source>AMI secret</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="79" />
-        <source>Monitoring method</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="81" />
-        <source>Supervisor's SIP account</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="90" />
-        <source>Registrar</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="91" />
-        <source>SIP port</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="92" />
-        <source>User (extension)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="93" />
-        <source>Password</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="114" />
+        <location filename="../../console/settings_dialog.py" line="167" />
         <source>Connection</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="115" />
-        <source>Floor</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="116" />
-        <source>Alarm outputs</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="136" />
+        <location filename="../../console/settings_dialog.py" line="190" />
         <source> s</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="139" />
+        <location filename="../../console/settings_dialog.py" line="193" />
         <source>%1 minutes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="158" />
-        <source>Interval</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="159" />
-        <source>Service level: answered within</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="160" />
-        <source>Service level target</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="161" />
-        <source>Service level formula</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="162" />
-        <source>Short abandon below</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="163" />
-        <source>Wrap-up time (not reported by Asterisk)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="165" />
+        <location filename="../../console/settings_dialog.py" line="219" />
         <source>Long call: warn / alarm</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="166" />
+        <location filename="../../console/settings_dialog.py" line="220" />
         <source>Long wrap-up: warn / alarm</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="167" />
+        <location filename="../../console/settings_dialog.py" line="221" />
         <source>Long not ready: warn / alarm</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="173" />
-        <source>Teams (extension ranges)</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="176" />
+        <location filename="../../console/settings_dialog.py" line="230" />
         <source>Interval and service-level definitions apply from the next start of the console.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="186" />
-        <source>Play a sound when an alarm is raised</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="191" />
+        <location filename="../../console/settings_dialog.py" line="246" />
         <source>Alpha Sign protocol</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="193" />
+        <location filename="../../console/settings_dialog.py" line="248" />
         <source>Plain text lines (Chinese-capable signs)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="208" />
-        <source>LED wallboard port</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="209" />
-        <source>Wallboard protocol</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="210" />
-        <source>Wallboard speed</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="211" />
-        <source>Wallboard address</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="212" />
-        <source>GSM modem port</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="213" />
-        <source>Text these numbers when an alarm escalates</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="280" />
+        <location filename="../../console/settings_dialog.py" line="335" />
         <source>Enter the AMI secret.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="290" />
+        <location filename="../../console/settings_dialog.py" line="345" />
         <source>Cannot store the secrets: %1</source>
         <translation type="unfinished" />
     </message>
-</context>
+<message><source>AMI port</source><translation type="unfinished" /></message><message><source>AMI secret</source><translation type="unfinished" /></message><message><source>AMI user</source><translation type="unfinished" /></message><message><source>Alarm outputs</source><translation type="unfinished" /></message><message><source>Floor</source><translation type="unfinished" /></message><message><source>GSM modem port</source><translation type="unfinished" /></message><message><source>Host</source><translation type="unfinished" /></message><message><source>Interval</source><translation type="unfinished" /></message><message><source>LED wallboard port</source><translation type="unfinished" /></message><message><source>Long call: alarm</source><translation type="unfinished" /></message><message><source>Long call: warn</source><translation type="unfinished" /></message><message><source>Long not ready: alarm</source><translation type="unfinished" /></message><message><source>Long not ready: warn</source><translation type="unfinished" /></message><message><source>Long wrap-up: alarm</source><translation type="unfinished" /></message><message><source>Long wrap-up: warn</source><translation type="unfinished" /></message><message><source>Monitoring method</source><translation type="unfinished" /></message><message><source>PBX connection (AMI)</source><translation type="unfinished" /></message><message><source>PBX type</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>Play a sound when an alarm is raised</source><translation type="unfinished" /></message><message><source>Registrar</source><translation type="unfinished" /></message><message><source>SIP port</source><translation type="unfinished" /></message><message><source>Service level formula</source><translation type="unfinished" /></message><message><source>Service level target</source><translation type="unfinished" /></message><message><source>Service level: answered within</source><translation type="unfinished" /></message><message><source>Short abandon below</source><translation type="unfinished" /></message><message><source>Supervisor's SIP account</source><translation type="unfinished" /></message><message><source>Teams (extension ranges)</source><translation type="unfinished" /></message><message><source>Text these numbers when an alarm escalates</source><translation type="unfinished" /></message><message><source>Use TLS</source><translation type="unfinished" /></message><message><source>User (extension)</source><translation type="unfinished" /></message><message><source>Wallboard address</source><translation type="unfinished" /></message><message><source>Wallboard protocol</source><translation type="unfinished" /></message><message><source>Wallboard speed</source><translation type="unfinished" /></message><message><source>Wrap-up time (not reported by Asterisk)</source><translation type="unfinished" /></message></context>
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="413" />
+        <location filename="../../console/review_window.py" line="415" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

@@ -332,142 +332,142 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="271" />
+        <location filename="../../console/review_window.py" line="273" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="287" />
+        <location filename="../../console/review_window.py" line="289" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="289" />
+        <location filename="../../console/review_window.py" line="291" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="291" />
-        <location filename="../../console/review_window.py" line="641" />
+        <location filename="../../console/review_window.py" line="293" />
+        <location filename="../../console/review_window.py" line="643" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="295" />
+        <location filename="../../console/review_window.py" line="297" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="296" />
+        <location filename="../../console/review_window.py" line="298" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="297" />
+        <location filename="../../console/review_window.py" line="299" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="298" />
+        <location filename="../../console/review_window.py" line="300" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="299" />
+        <location filename="../../console/review_window.py" line="301" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="300" />
+        <location filename="../../console/review_window.py" line="302" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="327" />
-        <location filename="../../console/review_window.py" line="345" />
+        <location filename="../../console/review_window.py" line="329" />
+        <location filename="../../console/review_window.py" line="347" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="333" />
-        <location filename="../../console/review_window.py" line="355" />
+        <location filename="../../console/review_window.py" line="335" />
+        <location filename="../../console/review_window.py" line="357" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="339" />
+        <location filename="../../console/review_window.py" line="341" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="364" />
+        <location filename="../../console/review_window.py" line="366" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="392" />
-        <location filename="../../console/review_window.py" line="575" />
+        <location filename="../../console/review_window.py" line="394" />
+        <location filename="../../console/review_window.py" line="577" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="429" />
+        <location filename="../../console/review_window.py" line="431" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="430" />
+        <location filename="../../console/review_window.py" line="432" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="431" />
+        <location filename="../../console/review_window.py" line="433" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="432" />
+        <location filename="../../console/review_window.py" line="434" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="433" />
+        <location filename="../../console/review_window.py" line="435" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="439" />
+        <location filename="../../console/review_window.py" line="441" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="463" />
+        <location filename="../../console/review_window.py" line="465" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="556" />
+        <location filename="../../console/review_window.py" line="558" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="556" />
+        <location filename="../../console/review_window.py" line="558" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="562" />
+        <location filename="../../console/review_window.py" line="564" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="605" />
-        <location filename="../../console/review_window.py" line="629" />
+        <location filename="../../console/review_window.py" line="607" />
+        <location filename="../../console/review_window.py" line="631" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="632" />
+        <location filename="../../console/review_window.py" line="634" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -573,235 +573,90 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="49" />
+        <location filename="../../console/settings_dialog.py" line="101" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="54" />
-        <source>PBX connection (AMI)</source>
-        <translation>交换机连接（AMI）</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="56" />
+        <location filename="../../console/settings_dialog.py" line="109" />
         <source>Embedded lab PBX (no PBX needed)</source>
         <translation>内置实验交换机（无需真实交换机）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="57" />
+        <location filename="../../console/settings_dialog.py" line="110" />
         <source>Asterisk</source>
         <translation>Asterisk</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="66" />
-        <source>Use TLS</source>
-        <translation>使用 TLS</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="69" />
+        <location filename="../../console/settings_dialog.py" line="122" />
         <source>Dial feature codes (*221/*222/*223)</source>
         <translation>拨特征码（*221/*222/*223）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="70" />
+        <location filename="../../console/settings_dialog.py" line="123" />
         <source>AMI Originate into ChanSpy</source>
         <translation>AMI 发起 ChanSpy 呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="73" />
-        <source>PBX type</source>
-        <translation>交换机类型</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="74" />
-        <source>Host</source>
-        <translation>主机</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="75" />
-        <source>AMI port</source>
-        <translation>AMI 端口</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="76" />
-        <source>AMI user</source>
-        <translation>AMI 用户</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="77" />
-        <source>AMI secret</source>
-        <translation>AMI 密码</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="79" />
-        <source>Monitoring method</source>
-        <translation>监听方式</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="81" />
-        <source>Supervisor's SIP account</source>
-        <translation>班长 SIP 账号</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="90" />
-        <source>Registrar</source>
-        <translation>注册服务器</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="91" />
-        <source>SIP port</source>
-        <translation>SIP 端口</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="92" />
-        <source>User (extension)</source>
-        <translation>用户（分机号）</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="93" />
-        <source>Password</source>
-        <translation>密码</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="114" />
+        <location filename="../../console/settings_dialog.py" line="167" />
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="115" />
-        <source>Floor</source>
-        <translation>现场</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="116" />
-        <source>Alarm outputs</source>
-        <translation>告警输出</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="136" />
+        <location filename="../../console/settings_dialog.py" line="190" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="139" />
+        <location filename="../../console/settings_dialog.py" line="193" />
         <source>%1 minutes</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="158" />
-        <source>Interval</source>
-        <translation>时段</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="159" />
-        <source>Service level: answered within</source>
-        <translation>服务水平：接通时限</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="160" />
-        <source>Service level target</source>
-        <translation>服务水平目标</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="161" />
-        <source>Service level formula</source>
-        <translation>服务水平公式</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="162" />
-        <source>Short abandon below</source>
-        <translation>短时放弃阈值</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="163" />
-        <source>Wrap-up time (not reported by Asterisk)</source>
-        <translation>话后处理时长（Asterisk 不上报）</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="165" />
+        <location filename="../../console/settings_dialog.py" line="219" />
         <source>Long call: warn / alarm</source>
         <translation>长通话：提醒 / 告警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="166" />
+        <location filename="../../console/settings_dialog.py" line="220" />
         <source>Long wrap-up: warn / alarm</source>
         <translation>长话后：提醒 / 告警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="167" />
+        <location filename="../../console/settings_dialog.py" line="221" />
         <source>Long not ready: warn / alarm</source>
         <translation>长示忙：提醒 / 告警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="173" />
-        <source>Teams (extension ranges)</source>
-        <translation>班组（分机号段）</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="176" />
+        <location filename="../../console/settings_dialog.py" line="230" />
         <source>Interval and service-level definitions apply from the next start of the console.</source>
         <translation>时段与服务水平定义在下次启动班长台后生效。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="186" />
-        <source>Play a sound when an alarm is raised</source>
-        <translation>告警时播放声音</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="191" />
+        <location filename="../../console/settings_dialog.py" line="246" />
         <source>Alpha Sign protocol</source>
         <translation>Alpha Sign 协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="193" />
+        <location filename="../../console/settings_dialog.py" line="248" />
         <source>Plain text lines (Chinese-capable signs)</source>
         <translation>纯文本行（支持中文的屏）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="208" />
-        <source>LED wallboard port</source>
-        <translation>LED 墙板串口</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="209" />
-        <source>Wallboard protocol</source>
-        <translation>墙板协议</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="210" />
-        <source>Wallboard speed</source>
-        <translation>墙板波特率</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="211" />
-        <source>Wallboard address</source>
-        <translation>墙板地址</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="212" />
-        <source>GSM modem port</source>
-        <translation>GSM 短信猫串口</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="213" />
-        <source>Text these numbers when an alarm escalates</source>
-        <translation>告警升级时发短信给</translation>
-    </message>
-    <message>
-        <location filename="../../console/settings_dialog.py" line="280" />
+        <location filename="../../console/settings_dialog.py" line="335" />
         <source>Enter the AMI secret.</source>
         <translation>请输入 AMI 密码。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="290" />
+        <location filename="../../console/settings_dialog.py" line="345" />
         <source>Cannot store the secrets: %1</source>
         <translation>无法保存密码：%1</translation>
     </message>
-</context>
+<message><source>AMI port</source><translation>AMI 端口</translation></message><message><source>AMI secret</source><translation>AMI 密码</translation></message><message><source>AMI user</source><translation>AMI 用户</translation></message><message><source>Alarm outputs</source><translation>告警输出</translation></message><message><source>Floor</source><translation>现场</translation></message><message><source>GSM modem port</source><translation>GSM 短信猫串口</translation></message><message><source>Host</source><translation>主机</translation></message><message><source>Interval</source><translation>时段</translation></message><message><source>LED wallboard port</source><translation>LED 墙板串口</translation></message><message><source>Long call: alarm</source><translation>长通话：告警</translation></message><message><source>Long call: warn</source><translation>长通话：提醒</translation></message><message><source>Long not ready: alarm</source><translation>长示忙：告警</translation></message><message><source>Long not ready: warn</source><translation>长示忙：提醒</translation></message><message><source>Long wrap-up: alarm</source><translation>长话后：告警</translation></message><message><source>Long wrap-up: warn</source><translation>长话后：提醒</translation></message><message><source>Monitoring method</source><translation>监听方式</translation></message><message><source>PBX connection (AMI)</source><translation>交换机连接（AMI）</translation></message><message><source>PBX type</source><translation>交换机类型</translation></message><message><source>Password</source><translation>密码</translation></message><message><source>Play a sound when an alarm is raised</source><translation>告警时播放声音</translation></message><message><source>Registrar</source><translation>注册服务器</translation></message><message><source>SIP port</source><translation>SIP 端口</translation></message><message><source>Service level formula</source><translation>服务水平公式</translation></message><message><source>Service level target</source><translation>服务水平目标</translation></message><message><source>Service level: answered within</source><translation>服务水平：接通时限</translation></message><message><source>Short abandon below</source><translation>短时放弃阈值</translation></message><message><source>Supervisor's SIP account</source><translation>班长 SIP 账号</translation></message><message><source>Teams (extension ranges)</source><translation>班组（分机号段）</translation></message><message><source>Text these numbers when an alarm escalates</source><translation>告警升级时发短信给</translation></message><message><source>Use TLS</source><translation>使用 TLS</translation></message><message><source>User (extension)</source><translation>用户（分机号）</translation></message><message><source>Wallboard address</source><translation>墙板地址</translation></message><message><source>Wallboard protocol</source><translation>墙板协议</translation></message><message><source>Wallboard speed</source><translation>墙板波特率</translation></message><message><source>Wrap-up time (not reported by Asterisk)</source><translation>话后处理时长（Asterisk 不上报）</translation></message></context>
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="413" />
+        <location filename="../../console/review_window.py" line="415" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

@@ -181,5 +181,12 @@ def test_the_filter_starts_with_everything_in_the_record(qtbot: Any, tmp_path: P
     cols = sign_ins.table.columns
     shown = [sign_ins.data(sign_ins.index(r, cols.index("method"))) for r in range(2)]
     assert shown == ["Console started (system user)", "Console closed"]
-    assert win.tables["Settings"].rowCount() == 1
+    settings = win.tables["Settings"]
+    assert settings.rowCount() == 1
+    column = settings.table.columns.index("setting")
+    shown = settings.data(settings.index(0, column))
+    assert shown == "Floor · Service level: answered within"
+    assert settings.data(settings.index(0, column), Qt.ItemDataRole.ToolTipRole) == (
+        "floor.sl_threshold_s"
+    )
     win.close()
