@@ -302,13 +302,30 @@ class AlarmController(QObject):
             handle = self._handles.pop(a.alarm_id, None)
             if rec is not None and handle is not None:
                 rec.alarm_cleared(handle, "cleared", ts=tr.at)
+        elif tr.kind is TransitionKind.SEVERITY_CHANGED:
+            self._record_change(tr, "severity")
         elif tr.kind is TransitionKind.ESCALATED:
+            self._record_change(tr, "escalated")
             log.warning("alarm escalated (not acknowledged in time): %s", a.message)
             if self.outputs is not None:
                 self.outputs.text_on_call(
                     _t("Hotline alarm not acknowledged: %1").replace("%1", a.message)
                 )
             self._sound(a)
+
+    def _record_change(self, tr: AlarmTransition, change: str) -> None:
+        a = tr.alarm
+        handle = self._handles.get(a.alarm_id)
+        if self.record is None or handle is None:
+            return
+        self.record.alarm_changed(
+            handle,
+            change,
+            a.severity.name.lower(),
+            a.message,
+            details={"value": a.value, "threshold": a.threshold},
+            ts=tr.at,
+        )
 
     def _sound(self, a: Alarm) -> None:
         if self.sound is None:

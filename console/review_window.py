@@ -95,6 +95,7 @@ def column_label(name: str) -> str:
         "value": t("ReviewColumns", "Value"),
         "threshold": t("ReviewColumns", "Threshold"),
         "acknowledged": t("ReviewColumns", "Acknowledged"),
+        "changes": t("ReviewColumns", "Changes"),
         "cleared": t("ReviewColumns", "Cleared"),
         "account": t("ReviewColumns", "Account"),
         "method": t("ReviewColumns", "Method"),
@@ -143,6 +144,25 @@ def method_label(method: str) -> str:
     return labels.get(method, method)
 
 
+def alarm_changes_label(text: str) -> str:
+    """The Alarms table's changes ("09:48:20 severity critical; 09:58:20 escalated critical")
+    in the UI language: "09:48:20 → Critical; 09:58:20 Escalated (not acknowledged in time)"."""
+    shown = []
+    for item in text.split("; "):
+        at, _, rest = item.partition(" ")
+        change, _, severity = rest.partition(" ")
+        if change == "severity":
+            shown.append(f"{at} → {severity_label(severity)}")
+        elif change == "escalated":
+            escalated = QCoreApplication.translate(
+                "ReviewWindow", "Escalated (not acknowledged in time)"
+            )
+            shown.append(f"{at} {escalated}")
+        else:
+            shown.append(item)
+    return "; ".join(shown)
+
+
 # Columns whose recorded values are codes: shown in the UI language (exports keep the codes).
 _VALUE_LABELS: dict[str, Callable[[str], str]] = {
     "action": action_label,
@@ -151,6 +171,7 @@ _VALUE_LABELS: dict[str, Callable[[str], str]] = {
     "rule": kind_label,
     "severity": severity_label,
     "setting": setting_label,
+    "changes": alarm_changes_label,
 }
 
 

@@ -65,8 +65,14 @@ class _Tables:
         self.database = database
         self.names = [table_name(m) for m in CHAINED_MODELS]
         self.columns = [stored_columns(m) for m in CHAINED_MODELS]
+        # A record of an older schema lacks the tables added since (db/models.py `SINCE`);
+        # which tables a version must have is checked when the file is opened.
+        present = set(database.get_tables())
+        self.present = [i for i, name in enumerate(self.names) if name in present]
 
     def _scan(self, index: int, where: str = "", params: tuple[Any, ...] = ()) -> Iterator[Row]:
+        if index not in self.present:
+            return
         cols = ", ".join(f'"{c}"' for c in self.columns[index])
         cursor = run_sql(
             self.database,
@@ -81,7 +87,7 @@ class _Tables:
                 yield (row[0], index, row)
 
     def merged(self) -> Iterator[Row]:
-        return heapq.merge(*(self._scan(i) for i in range(len(self.names))))
+        return heapq.merge(*(self._scan(i) for i in self.present))
 
 
 _PAYLOAD = tuple(m.PAYLOAD for m in CHAINED_MODELS)
@@ -144,7 +150,8 @@ class _Verifier:
     def start(self) -> tuple[int, bytes, VerifyResult | None, int | None]:
         """(first seq, hash before it, early failure, seq of the anchor used)."""
         lowest: int | None = None
-        for name in self.tables.names:
+        for index in self.tables.present:
+            name = self.tables.names[index]
             value = run_sql(self.database, f'SELECT MIN("seq") FROM "{name}"').fetchone()[0]
             if value is not None and (lowest is None or value < lowest):
                 lowest = int(value)

@@ -152,6 +152,7 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
             a.details.get("threshold"),
             a.message,
             "; ".join(f"{when(k.ts)[11:19]} {k.supervisor}: {k.comment}" for k in a.acks),
+            "; ".join(f"{when(c.ts)[11:19]} {c.change} {c.severity}" for c in a.changes),
             when(a.cleared),
         ]
         for a in review.alarms(f)
@@ -219,6 +220,7 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
                 "threshold",
                 "message",
                 "acknowledged",
+                "changes",
                 "cleared",
             ),
             alarms,

@@ -1,4 +1,4 @@
-"""peewee models of the record (schema version 1).
+"""peewee models of the record (schema version 2).
 
 Rules:
 - Append-only. Every table whose model derives from `Chained` is part of ONE hash chain
@@ -21,6 +21,9 @@ Rules:
   (INTEGER/BIGINT, TEXT, BLOB/BYTEA). No AUTOINCREMENT, no WITHOUT ROWID, no JSON1.
   Differences on PostgreSQL: `seq` is BIGINT (on SQLite the INTEGER PRIMARY KEY is the rowid,
   which makes seq-ordered scans free); `row_hash` is BYTEA.
+- Versions: schema 2 added `alarm_change`. A table's `SINCE` is the schema version that
+  added it; a record of an older version lacks those tables until a writer upgrades it
+  (db/schema.py `upgrade_schema`), and readers treat a missing newer table as empty.
 - The models are unbound (`database = None`); `bound_models(db)` makes subclasses bound to
   one database, so several records can be open in one process (the console writes its own
   while the review window reads another) without peewee's global binding.
@@ -32,7 +35,7 @@ from typing import Any, ClassVar
 
 import peewee as pw
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION = "hotline-console-record"
 
 
@@ -47,6 +50,7 @@ class Chained(pw.Model):
     KIND: ClassVar[str] = ""
     CONTENT: ClassVar[tuple[str, ...]] = ()
     PAYLOAD: ClassVar[bool] = False  # the last CONTENT column is hashed raw (db/canonical.py)
+    SINCE: ClassVar[int] = 1  # the schema version that added the table
 
 
 class RecordOpen(Chained):
@@ -206,6 +210,27 @@ class AlarmCleared(Chained):
         indexes = ((("ts_us",), False),)
 
 
+class AlarmChange(Chained):
+    """An alarm's severity changed, or it escalated (nobody acknowledged it in time and the
+    on-call numbers were texted). `change` is 'severity' or 'escalated'; `severity` is the
+    alarm's severity after the change; details (JSON) carry value and threshold."""
+
+    alarm_seq = pw.BigIntegerField(index=True)
+    change = pw.TextField()
+    severity = pw.TextField()
+    message = pw.TextField()
+    details = pw.TextField()  # JSON object
+
+    KIND = "alarm_change"
+    PAYLOAD = True
+    CONTENT = ("alarm_seq", "change", "severity", "message", "details")
+    SINCE = 2
+
+    class Meta:
+        table_name = "alarm_change"
+        indexes = ((("ts_us",), False),)
+
+
 class SignIn(Chained):
     """Sign-in attempts and sign-outs; outcome is 'ok', 'failed' or 'signed_out'."""
 
@@ -319,6 +344,7 @@ CHAINED_MODELS: tuple[type[Chained], ...] = (
     SettingChange,
     FloorSnapshot,
     RetentionCut,
+    AlarmChange,
 )
 PLAIN_MODELS: tuple[type[pw.Model], ...] = (Meta, Actor, ChainHead)
 ALL_MODELS: tuple[type[pw.Model], ...] = PLAIN_MODELS + CHAINED_MODELS

@@ -43,6 +43,7 @@ _MONITOR_END = TABLE_INDEX["monitor_end"]
 _ALARM_RAISED = TABLE_INDEX["alarm_raised"]
 _ALARM_ACK = TABLE_INDEX["alarm_ack"]
 _ALARM_CLEARED = TABLE_INDEX["alarm_cleared"]
+_ALARM_CHANGE = TABLE_INDEX["alarm_change"]
 _SIGN_IN = TABLE_INDEX["sign_in"]
 _SETTING_CHANGE = TABLE_INDEX["setting_change"]
 
@@ -271,6 +272,21 @@ class Record:
     ) -> int:
         seq = alarm.seq if isinstance(alarm, AlarmHandle) else int(alarm)
         return self._put(_ALARM_ACK, ts, (seq, comment))
+
+    def alarm_changed(
+        self,
+        alarm: AlarmHandle | int,
+        change: str,
+        severity: str,
+        message: str,
+        *,
+        details: Mapping[str, Any] | None = None,
+        ts: float | None = None,
+    ) -> int:
+        """The alarm's severity changed (`change="severity"`) or it escalated ("escalated")."""
+        seq = alarm.seq if isinstance(alarm, AlarmHandle) else int(alarm)
+        content = (seq, change, severity, message, json_text(dict(details or {})))
+        return self._put(_ALARM_CHANGE, ts, content)
 
     def alarm_cleared(
         self, alarm: AlarmHandle | int, reason: str = "cleared", ts: float | None = None

@@ -50,6 +50,7 @@ from db.models import (
 from db.review_rows import (
     AckRow,
     ActionRow,
+    AlarmChangeRow,
     AlarmRow,
     AuditEntry,
     JournalRow,
@@ -60,6 +61,7 @@ from db.review_rows import (
     SignInRow,
     StateSegment,
 )
+from db.schema import required_tables
 from db.sqlite_files import ReadOnlyFile, open_read_only, translate
 
 _CHUNK = 500
@@ -130,12 +132,17 @@ class Review:
         self.schema_version = int(handle.meta.get("schema_version", "0"))
         self.note = handle.note  # how a read-only medium was handled ("" normally)
         self.m = bound_models(self.database)
+        self._tables = required_tables(self.schema_version)
         self._actor_cache: dict[int, tuple[str, str]] = {}
         self._lock = threading.RLock()  # one query at a time, from any thread
 
     def close(self) -> None:
         with self._lock:
             self._handle.close()
+
+    def has_table(self, table: str) -> bool:
+        """False for a table added after this record's schema version (db/models.py SINCE)."""
+        return table in self._tables
 
     def __enter__(self) -> Review:
         return self
@@ -228,6 +235,8 @@ class Review:
         def work() -> tuple[float, float] | None:
             ends = list(self._span() or ())
             for name in _SUPERVISOR_TABLES:
+                if not self.has_table(name):
+                    continue
                 t = self.m[name]
                 low, high = t.select(pw.fn.MIN(t.ts_us), pw.fn.MAX(t.ts_us)).tuples().first()
                 ends += [_s(int(x)) for x in (low, high) if x is not None]
@@ -505,6 +514,19 @@ class Review:
                 acks.setdefault(int(alarm_seq), []).append(
                     AckRow(int(seq), _s(int(ts_us)), sup, ws, str(comment))
                 )
+            changes: dict[int, list[AlarmChangeRow]] = {}
+            if self.has_table("alarm_change"):
+                for alarm_seq, seq, ts_us, change, severity, message in self._by_ref(
+                    "alarm_change",
+                    "alarm_seq",
+                    refs,
+                    ["alarm_seq", "seq", "ts_us", "change", "severity", "message"],
+                ):
+                    changes.setdefault(int(alarm_seq), []).append(
+                        AlarmChangeRow(
+                            int(seq), _s(int(ts_us)), str(change), str(severity), str(message)
+                        )
+                    )
             cleared: dict[int, tuple[float, str]] = {}
             for alarm_seq, ts_us, reason in self._by_ref(
                 "alarm_cleared", "alarm_seq", refs, ["alarm_seq", "ts_us", "reason"]
@@ -529,6 +551,7 @@ class Review:
                         acks=tuple(acks.get(int(seq), [])),
                         cleared=clr[0] if clr else None,
                         cleared_reason=clr[1] if clr else None,
+                        changes=tuple(changes.get(int(seq), [])),
                     )
                 )
             return out
@@ -621,6 +644,8 @@ class Review:
         summary: Callable[[dict[str, Any]], str],
     ) -> list[AuditEntry]:
         model = self.m[table]
+        if not self.has_table(table):
+            return []
         if f.action is not None and action_col is None:
             return []
         if f.agent is not None and agent_col is None:
@@ -1077,6 +1102,18 @@ _AUDIT_KINDS: tuple[
         None,
         None,
         lambda r: f"alarm #{r['alarm_seq']} cleared ({r['reason']})",
+    ),
+    (
+        "alarm_change",
+        "alarm_change",
+        None,
+        None,
+        None,
+        lambda r: (
+            f"alarm #{r['alarm_seq']} escalated [{r['severity']}]: {r['message']}"
+            if r["change"] == "escalated"
+            else f"alarm #{r['alarm_seq']} now {r['severity']}: {r['message']}"
+        ),
     ),
     (
         "sign_in",

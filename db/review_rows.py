@@ -81,6 +81,17 @@ class AckRow:
 
 
 @dataclass(frozen=True)
+class AlarmChangeRow:
+    """An alarm's severity change or escalation (change: 'severity' or 'escalated')."""
+
+    seq: int
+    ts: float
+    change: str
+    severity: str
+    message: str
+
+
+@dataclass(frozen=True)
 class AlarmRow:
     seq: int
     ts: float
@@ -95,6 +106,7 @@ class AlarmRow:
     acks: tuple[AckRow, ...]
     cleared: float | None
     cleared_reason: str | None
+    changes: tuple[AlarmChangeRow, ...] = ()  # in order; none in records before schema 2
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,10 @@ from db.models import (
     table_name,
 )
 
-REQUIRED_TABLES = frozenset(table_name(m) for m in ALL_MODELS)
+
+def required_tables(version: int) -> frozenset[str]:
+    """The tables a record of schema `version` has (later versions only added tables)."""
+    return frozenset(table_name(m) for m in ALL_MODELS if getattr(m, "SINCE", 1) <= version)
 
 
 def existing_tables(database: pw.Database) -> list[str]:
@@ -65,12 +68,14 @@ def check_schema(database: pw.Database, path: Path | str) -> dict[str, str]:
         )
     if version < 1:
         raise WrongSchemaError(f"{shown}: unknown record schema version {version}", path)
-    missing = sorted(REQUIRED_TABLES - tables)
+    missing = sorted(required_tables(version) - tables)
     if missing:
         raise WrongSchemaError(
             f"{shown} is a damaged record: missing table(s) {', '.join(missing)}", path
         )
     for model in CHAINED_MODELS:
+        if version < model.SINCE:
+            continue
         present = {c.name for c in database.get_columns(table_name(model))}
         absent = [c for c in stored_columns(model) if c not in present]
         if absent:
@@ -102,6 +107,26 @@ def create_schema(database: pw.Database, *, with_indexes: bool = True) -> dict[s
             meta_model.insert(name=name, value=value).execute()
         models["chain_head"].insert(id=1, last_seq=0, last_hash=bytes(32)).execute()
     return meta
+
+
+def upgrade_schema(database: pw.Database, meta: dict[str, str]) -> dict[str, str]:
+    """Bring a checked record of an older schema to this version (before writing to it):
+    create the tables added since, in one transaction with the new version number. Rows and
+    their hashes are untouched; a console of the older version then refuses the file as newer
+    instead of writing rows it would not know how to chain."""
+    version = int(meta["schema_version"])
+    if version >= SCHEMA_VERSION:
+        return meta
+    models = bound_models(database)
+    with database.atomic():
+        for model in CHAINED_MODELS:
+            if version < model.SINCE:
+                models[table_name(model)].create_table(safe=True)
+        meta_model = models["meta"]
+        meta_model.update(value=str(SCHEMA_VERSION)).where(
+            meta_model.name == "schema_version"
+        ).execute()
+    return {**meta, "schema_version": str(SCHEMA_VERSION)}
 
 
 def create_indexes(database: pw.Database) -> None:

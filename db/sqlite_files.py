@@ -47,7 +47,7 @@ from db.errors import (
     RecordNotFoundError,
     WrongSchemaError,
 )
-from db.schema import check_schema, create_schema, existing_tables
+from db.schema import check_schema, create_schema, existing_tables, upgrade_schema
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +158,7 @@ def open_for_writing(path: Path, busy_timeout_s: float) -> tuple[pw.SqliteDataba
                 run_sql(database, 'UPDATE "chain_head" SET "last_seq" = "last_seq"')
             finally:
                 run_sql(database, "ROLLBACK")
+            meta = upgrade_schema(database, meta)
     except RecordError:
         database.close()
         raise

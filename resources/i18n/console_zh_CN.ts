@@ -332,142 +332,147 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="273" />
+        <location filename="../../console/review_window.py" line="157" />
+        <source>Escalated (not acknowledged in time)</source>
+        <translation>已升级（未及时确认）</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="294" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="289" />
+        <location filename="../../console/review_window.py" line="310" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="291" />
+        <location filename="../../console/review_window.py" line="312" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="293" />
-        <location filename="../../console/review_window.py" line="643" />
+        <location filename="../../console/review_window.py" line="314" />
+        <location filename="../../console/review_window.py" line="664" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="297" />
+        <location filename="../../console/review_window.py" line="318" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="298" />
+        <location filename="../../console/review_window.py" line="319" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="299" />
+        <location filename="../../console/review_window.py" line="320" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="300" />
+        <location filename="../../console/review_window.py" line="321" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="301" />
+        <location filename="../../console/review_window.py" line="322" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="302" />
+        <location filename="../../console/review_window.py" line="323" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="329" />
-        <location filename="../../console/review_window.py" line="347" />
+        <location filename="../../console/review_window.py" line="350" />
+        <location filename="../../console/review_window.py" line="368" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="335" />
-        <location filename="../../console/review_window.py" line="357" />
+        <location filename="../../console/review_window.py" line="356" />
+        <location filename="../../console/review_window.py" line="378" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="341" />
+        <location filename="../../console/review_window.py" line="362" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="366" />
+        <location filename="../../console/review_window.py" line="387" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="394" />
-        <location filename="../../console/review_window.py" line="577" />
+        <location filename="../../console/review_window.py" line="415" />
+        <location filename="../../console/review_window.py" line="598" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="431" />
+        <location filename="../../console/review_window.py" line="452" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="432" />
+        <location filename="../../console/review_window.py" line="453" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="433" />
+        <location filename="../../console/review_window.py" line="454" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="434" />
+        <location filename="../../console/review_window.py" line="455" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="435" />
+        <location filename="../../console/review_window.py" line="456" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="441" />
+        <location filename="../../console/review_window.py" line="462" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="465" />
+        <location filename="../../console/review_window.py" line="486" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="558" />
+        <location filename="../../console/review_window.py" line="579" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="558" />
+        <location filename="../../console/review_window.py" line="579" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="564" />
+        <location filename="../../console/review_window.py" line="585" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="607" />
-        <location filename="../../console/review_window.py" line="631" />
+        <location filename="../../console/review_window.py" line="628" />
+        <location filename="../../console/review_window.py" line="652" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="634" />
+        <location filename="../../console/review_window.py" line="655" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -656,9 +661,9 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="415" />
+        <location filename="../../console/review_window.py" line="436" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>
 </context>
-<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation>%1 已在技能组 %2 中。</translation></message><message><source>%1 is already not ready.</source><translation>%1 已处于示忙状态。</translation></message><message><source>%1 is not in any queue.</source><translation>%1 未签入任何技能组。</translation></message><message><source>%1 is not in queue %2.</source><translation>%1 不在技能组 %2 中。</translation></message><message><source>%1 is not on a call.</source><translation>%1 当前不在通话中。</translation></message><message><source>%1 is not paused.</source><translation>%1 未示忙。</translation></message><message><source>Add to queue</source><translation>调整技能：加入</translation></message><message><source>Barge</source><translation>强插</translation></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation>确定强插 %1 的通话？来电人和座席都将听到您的声音。</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>No SIP phone is configured for monitoring.</source><translation>未配置用于监听的 SIP 话机。</translation></message><message><source>No monitoring session is active.</source><translation>当前没有监听。</translation></message><message><source>Not connected to a PBX.</source><translation>未连接交换机。</translation></message><message><source>Not done: the action could not be recorded (%1).</source><translation>未执行：无法写入操作记录（%1）。</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Remove %1 from queue %2?</source><translation>确定将 %1 移出技能组 %2？</translation></message><message><source>Remove from queue</source><translation>调整技能：移出</translation></message><message><source>Select an agent first.</source><translation>请先选择座席。</translation></message><message><source>Stop</source><translation>结束</translation></message><message><source>The floor is not in sync with the PBX.</source><translation>现场数据未与交换机同步。</translation></message><message><source>Unknown action.</source><translation>未知操作。</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>AgentState</name><message><source>Logged out</source><translation>未签入</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>On hold</source><translation>保持</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Ringing</source><translation>振铃</translation></message><message><source>Talking</source><translation>通话中</translation></message><message><source>Unavailable</source><translation>不可用</translation></message><message><source>Wrap-up</source><translation>话后处理</translation></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation>（已确认）</translation></message><message><source>+%1 more</source><translation>另有 %1 条</translation></message><message><source>Abandon rate</source><translation>放弃率</translation></message><message><source>Acknowledge</source><translation>确认</translation></message><message><source>Acknowledge alarm</source><translation>确认告警</translation></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation>座席 %1：话后处理已 %2（上限 %3）</translation></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation>座席 %1：示忙已 %2（上限 %3）</translation></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation>座席 %1：单通通话已 %2（上限 %3）</translation></message><message><source>Calls waiting</source><translation>排队数</translation></message><message><source>Comment for the record:</source><translation>确认说明（记入操作记录）：</translation></message><message><source>Critical</source><translation>严重</translation></message><message><source>Hotline alarm not acknowledged: %1</source><translation>热线告警未确认：%1</translation></message><message><source>Info</source><translation>提示</translation></message><message><source>Long call</source><translation>通话超时</translation></message><message><source>Long not ready</source><translation>示忙超时</translation></message><message><source>Long wrap-up</source><translation>话后处理超时</translation></message><message><source>Longest wait</source><translation>最长等待时长</translation></message><message><source>PBX link down</source><translation>PBX 连接中断</translation></message><message><source>PBX link down: the floor is not live</source><translation>交换机连接中断：现场数据非实时</translation></message><message><source>Phone not registered</source><translation>班长话机未注册</translation></message><message><source>Projected service level</source><translation>预计服务水平</translation></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation>技能组 %1：排队 %2 通（上限 %3）</translation></message><message><source>Queue %1: abandon rate %2 above %3</source><translation>技能组 %1：放弃率 %2 高于 %3</translation></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation>技能组 %1：最长等待 %2（上限 %3）</translation></message><message><source>Queue %1: projected service level %2 below %3</source><translation>技能组 %1：预计服务水平 %2 低于 %3</translation></message><message><source>Queue %1: service level %2 below %3</source><translation>技能组 %1：服务水平 %2 低于 %3</translation></message><message><source>Service level</source><translation>服务水平</translation></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation>班长话机未注册：无法监听</translation></message><message><source>Warning</source><translation>警告</translation></message></context><context><name>Charts</name><message><source>abandoned</source><translation>放弃</translation></message><message><source>answered</source><translation>接通</translation></message><message><source>calls</source><translation>来电数</translation></message><message><source>offered</source><translation>呼入</translation></message><message><source>service level</source><translation>服务水平</translation></message><message><source>service level %</source><translation>服务水平 %</translation></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation>强插</translation></message><message><source>Connecting</source><translation>正在接通</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation>正在强插</translation></message><message><source>Connecting to</source><translation>正在接通</translation></message><message><source>L listen · W whisper · B barge · S stop</source><translation>L 监听 · W 密语 · B 强插 · S 结束</translation></message><message><source>LISTENING to</source><translation>正在监听</translation></message><message><source>SIP phone: not registered</source><translation>话机：未注册</translation></message><message><source>SIP phone: registered</source><translation>话机：已注册</translation></message><message><source>SIP phone: registering…</source><translation>话机：正在注册…</translation></message><message><source>SIP phone: registration failed (%1)</source><translation>话机：注册失败（%1）</translation></message><message><source>The SIP phone is not available: %1</source><translation>SIP 话机不可用：%1</translation></message><message><source>The SIP phone is not configured.</source><translation>SIP 话机未配置。</translation></message><message><source>WHISPERING to</source><translation>正在密语</translation></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation>来电计入其离开队列时所在的时段。</translation></message><message><source>ACW</source><translation>话后</translation></message><message><source>ASA %1</source><translation>平均应答 %1</translation></message><message><source>Abandon %1</source><translation>放弃率 %1</translation></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation>Erlang C：下一时段需 %1 名座席（%2），当前在岗 %3 名</translation></message><message><source>NR</source><translation>示忙</translation></message><message><source>Need %1 / %2</source><translation>需 %1 / 在岗 %2</translation></message><message><source>Offered this interval: %1</source><translation>本时段呼入：%1</translation></message><message><source>Rdy</source><translation>示闲</translation></message><message><source>Ring</source><translation>振铃</translation></message><message><source>SL (target %1%)</source><translation>服务水平·目标%1%</translation></message><message><source>Service level = %1</source><translation>服务水平 = %1</translation></message><message><source>T = %1 s, target %2 %</source><translation>T = %1 秒，目标 %2 %</translation></message><message><source>Talk</source><translation>通话</translation></message><message><source>longest wait</source><translation>最长等待</translation></message><message><source>next %1 calls within %2 s → %3</source><translation>接下来 %1 通需在 %2 秒内接起 → %3</translation></message><message><source>on target (%1)</source><translation>达标（%1）</translation></message><message><source>target %1 out of reach this interval</source><translation>本时段已无法达到目标 %1</translation></message><message><source>waiting</source><translation>排队数</translation></message></context><context><name>Reason</name><message><source>Meal</source><translation>就餐</translation></message><message><source>Meeting</source><translation>会议</translation></message><message><source>Restroom</source><translation>如厕</translation></message><message><source>Short break</source><translation>小休</translation></message><message><source>Training</source><translation>培训</translation></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation>记录不可用——已禁止操作</translation></message><message><source>Record: %1</source><translation>记录：%1</translation></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation>平均处理（秒）</translation></message><message><source>ASA s</source><translation>平均应答（秒）</translation></message><message><source>Abandoned</source><translation>放弃</translation></message><message><source>Account</source><translation>账号</translation></message><message><source>Acknowledged</source><translation>确认</translation></message><message><source>Action</source><translation>操作</translation></message><message><source>Agent</source><translation>座席</translation></message><message><source>Answered</source><translation>接通</translation></message><message><source>Answered in T</source><translation>T 内接通</translation></message><message><source>Caller</source><translation>来电号码</translation></message><message><source>Cleared</source><translation>解除时间</translation></message><message><source>Duration (ms)</source><translation>耗时（毫秒）</translation></message><message><source>End</source><translation>结束原因</translation></message><message><source>Ended</source><translation>结束</translation></message><message><source>Interval</source><translation>时段</translation></message><message><source>Message</source><translation>内容</translation></message><message><source>Method</source><translation>方式</translation></message><message><source>Modes</source><translation>模式</translation></message><message><source>New value</source><translation>新值</translation></message><message><source>No.</source><translation>序号</translation></message><message><source>Offered</source><translation>呼入</translation></message><message><source>Old value</source><translation>原值</translation></message><message><source>Outcome</source><translation>结果</translation></message><message><source>Parameters</source><translation>参数</translation></message><message><source>Queue</source><translation>技能组</translation></message><message><source>Raised</source><translation>产生时间</translation></message><message><source>Result</source><translation>返回</translation></message><message><source>Rule</source><translation>规则</translation></message><message><source>SL %</source><translation>服务水平 %</translation></message><message><source>Setting</source><translation>设置项</translation></message><message><source>Severity</source><translation>级别</translation></message><message><source>Short abandoned</source><translation>短时放弃</translation></message><message><source>Started</source><translation>开始</translation></message><message><source>Supervisor</source><translation>班长</translation></message><message><source>Threshold</source><translation>阈值</translation></message><message><source>Time</source><translation>时间</translation></message><message><source>Value</source><translation>数值</translation></message><message><source>Workstation</source><translation>工作站</translation></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation>%1 失败：%2</translation></message><message><source>%1; retry in %2 s</source><translation>%1；%2 秒后重试</translation></message><message><source>Connecting to the PBX…</source><translation>正在连接交换机…</translation></message><message><source>Done: %1</source><translation>已完成：%1</translation></message><message><source>Newest event %1 s ago</source><translation>最新事件 %1 秒前</translation></message><message><source>No connection to the PBX: %1</source><translation>无法连接交换机：%1</translation></message><message><source>No events yet</source><translation>尚无事件</translation></message><message><source>Open record</source><translation>打开记录</translation></message><message><source>Please confirm</source><translation>请确认</translation></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation>记录文件 (*.sqlite3 *.db);;所有文件 (*)</translation></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation>自 %1 起现场数据非实时——数字可能已过时</translation></message></context></TS>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation>%1 已在技能组 %2 中。</translation></message><message><source>%1 is already not ready.</source><translation>%1 已处于示忙状态。</translation></message><message><source>%1 is not in any queue.</source><translation>%1 未签入任何技能组。</translation></message><message><source>%1 is not in queue %2.</source><translation>%1 不在技能组 %2 中。</translation></message><message><source>%1 is not on a call.</source><translation>%1 当前不在通话中。</translation></message><message><source>%1 is not paused.</source><translation>%1 未示忙。</translation></message><message><source>Add to queue</source><translation>调整技能：加入</translation></message><message><source>Barge</source><translation>强插</translation></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation>确定强插 %1 的通话？来电人和座席都将听到您的声音。</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>No SIP phone is configured for monitoring.</source><translation>未配置用于监听的 SIP 话机。</translation></message><message><source>No monitoring session is active.</source><translation>当前没有监听。</translation></message><message><source>Not connected to a PBX.</source><translation>未连接交换机。</translation></message><message><source>Not done: the action could not be recorded (%1).</source><translation>未执行：无法写入操作记录（%1）。</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Remove %1 from queue %2?</source><translation>确定将 %1 移出技能组 %2？</translation></message><message><source>Remove from queue</source><translation>调整技能：移出</translation></message><message><source>Select an agent first.</source><translation>请先选择座席。</translation></message><message><source>Stop</source><translation>结束</translation></message><message><source>The floor is not in sync with the PBX.</source><translation>现场数据未与交换机同步。</translation></message><message><source>Unknown action.</source><translation>未知操作。</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>AgentState</name><message><source>Logged out</source><translation>未签入</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>On hold</source><translation>保持</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Ringing</source><translation>振铃</translation></message><message><source>Talking</source><translation>通话中</translation></message><message><source>Unavailable</source><translation>不可用</translation></message><message><source>Wrap-up</source><translation>话后处理</translation></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation>（已确认）</translation></message><message><source>+%1 more</source><translation>另有 %1 条</translation></message><message><source>Abandon rate</source><translation>放弃率</translation></message><message><source>Acknowledge</source><translation>确认</translation></message><message><source>Acknowledge alarm</source><translation>确认告警</translation></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation>座席 %1：话后处理已 %2（上限 %3）</translation></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation>座席 %1：示忙已 %2（上限 %3）</translation></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation>座席 %1：单通通话已 %2（上限 %3）</translation></message><message><source>Calls waiting</source><translation>排队数</translation></message><message><source>Comment for the record:</source><translation>确认说明（记入操作记录）：</translation></message><message><source>Critical</source><translation>严重</translation></message><message><source>Hotline alarm not acknowledged: %1</source><translation>热线告警未确认：%1</translation></message><message><source>Info</source><translation>提示</translation></message><message><source>Long call</source><translation>通话超时</translation></message><message><source>Long not ready</source><translation>示忙超时</translation></message><message><source>Long wrap-up</source><translation>话后处理超时</translation></message><message><source>Longest wait</source><translation>最长等待时长</translation></message><message><source>PBX link down</source><translation>PBX 连接中断</translation></message><message><source>PBX link down: the floor is not live</source><translation>交换机连接中断：现场数据非实时</translation></message><message><source>Phone not registered</source><translation>班长话机未注册</translation></message><message><source>Projected service level</source><translation>预计服务水平</translation></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation>技能组 %1：排队 %2 通（上限 %3）</translation></message><message><source>Queue %1: abandon rate %2 above %3</source><translation>技能组 %1：放弃率 %2 高于 %3</translation></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation>技能组 %1：最长等待 %2（上限 %3）</translation></message><message><source>Queue %1: projected service level %2 below %3</source><translation>技能组 %1：预计服务水平 %2 低于 %3</translation></message><message><source>Queue %1: service level %2 below %3</source><translation>技能组 %1：服务水平 %2 低于 %3</translation></message><message><source>Service level</source><translation>服务水平</translation></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation>班长话机未注册：无法监听</translation></message><message><source>Warning</source><translation>警告</translation></message></context><context><name>Charts</name><message><source>abandoned</source><translation>放弃</translation></message><message><source>answered</source><translation>接通</translation></message><message><source>calls</source><translation>来电数</translation></message><message><source>offered</source><translation>呼入</translation></message><message><source>service level</source><translation>服务水平</translation></message><message><source>service level %</source><translation>服务水平 %</translation></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation>强插</translation></message><message><source>Connecting</source><translation>正在接通</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation>正在强插</translation></message><message><source>Connecting to</source><translation>正在接通</translation></message><message><source>L listen · W whisper · B barge · S stop</source><translation>L 监听 · W 密语 · B 强插 · S 结束</translation></message><message><source>LISTENING to</source><translation>正在监听</translation></message><message><source>SIP phone: not registered</source><translation>话机：未注册</translation></message><message><source>SIP phone: registered</source><translation>话机：已注册</translation></message><message><source>SIP phone: registering…</source><translation>话机：正在注册…</translation></message><message><source>SIP phone: registration failed (%1)</source><translation>话机：注册失败（%1）</translation></message><message><source>The SIP phone is not available: %1</source><translation>SIP 话机不可用：%1</translation></message><message><source>The SIP phone is not configured.</source><translation>SIP 话机未配置。</translation></message><message><source>WHISPERING to</source><translation>正在密语</translation></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation>来电计入其离开队列时所在的时段。</translation></message><message><source>ACW</source><translation>话后</translation></message><message><source>ASA %1</source><translation>平均应答 %1</translation></message><message><source>Abandon %1</source><translation>放弃率 %1</translation></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation>Erlang C：下一时段需 %1 名座席（%2），当前在岗 %3 名</translation></message><message><source>NR</source><translation>示忙</translation></message><message><source>Need %1 / %2</source><translation>需 %1 / 在岗 %2</translation></message><message><source>Offered this interval: %1</source><translation>本时段呼入：%1</translation></message><message><source>Rdy</source><translation>示闲</translation></message><message><source>Ring</source><translation>振铃</translation></message><message><source>SL (target %1%)</source><translation>服务水平·目标%1%</translation></message><message><source>Service level = %1</source><translation>服务水平 = %1</translation></message><message><source>T = %1 s, target %2 %</source><translation>T = %1 秒，目标 %2 %</translation></message><message><source>Talk</source><translation>通话</translation></message><message><source>longest wait</source><translation>最长等待</translation></message><message><source>next %1 calls within %2 s → %3</source><translation>接下来 %1 通需在 %2 秒内接起 → %3</translation></message><message><source>on target (%1)</source><translation>达标（%1）</translation></message><message><source>target %1 out of reach this interval</source><translation>本时段已无法达到目标 %1</translation></message><message><source>waiting</source><translation>排队数</translation></message></context><context><name>Reason</name><message><source>Meal</source><translation>就餐</translation></message><message><source>Meeting</source><translation>会议</translation></message><message><source>Restroom</source><translation>如厕</translation></message><message><source>Short break</source><translation>小休</translation></message><message><source>Training</source><translation>培训</translation></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation>记录不可用——已禁止操作</translation></message><message><source>Record: %1</source><translation>记录：%1</translation></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation>平均处理（秒）</translation></message><message><source>ASA s</source><translation>平均应答（秒）</translation></message><message><source>Abandoned</source><translation>放弃</translation></message><message><source>Account</source><translation>账号</translation></message><message><source>Acknowledged</source><translation>确认</translation></message><message><source>Action</source><translation>操作</translation></message><message><source>Agent</source><translation>座席</translation></message><message><source>Answered</source><translation>接通</translation></message><message><source>Answered in T</source><translation>T 内接通</translation></message><message><source>Caller</source><translation>来电号码</translation></message><message><source>Changes</source><translation>变化</translation></message><message><source>Cleared</source><translation>解除时间</translation></message><message><source>Duration (ms)</source><translation>耗时（毫秒）</translation></message><message><source>End</source><translation>结束原因</translation></message><message><source>Ended</source><translation>结束</translation></message><message><source>Interval</source><translation>时段</translation></message><message><source>Message</source><translation>内容</translation></message><message><source>Method</source><translation>方式</translation></message><message><source>Modes</source><translation>模式</translation></message><message><source>New value</source><translation>新值</translation></message><message><source>No.</source><translation>序号</translation></message><message><source>Offered</source><translation>呼入</translation></message><message><source>Old value</source><translation>原值</translation></message><message><source>Outcome</source><translation>结果</translation></message><message><source>Parameters</source><translation>参数</translation></message><message><source>Queue</source><translation>技能组</translation></message><message><source>Raised</source><translation>产生时间</translation></message><message><source>Result</source><translation>返回</translation></message><message><source>Rule</source><translation>规则</translation></message><message><source>SL %</source><translation>服务水平 %</translation></message><message><source>Setting</source><translation>设置项</translation></message><message><source>Severity</source><translation>级别</translation></message><message><source>Short abandoned</source><translation>短时放弃</translation></message><message><source>Started</source><translation>开始</translation></message><message><source>Supervisor</source><translation>班长</translation></message><message><source>Threshold</source><translation>阈值</translation></message><message><source>Time</source><translation>时间</translation></message><message><source>Value</source><translation>数值</translation></message><message><source>Workstation</source><translation>工作站</translation></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation>%1 失败：%2</translation></message><message><source>%1; retry in %2 s</source><translation>%1；%2 秒后重试</translation></message><message><source>Connecting to the PBX…</source><translation>正在连接交换机…</translation></message><message><source>Done: %1</source><translation>已完成：%1</translation></message><message><source>Newest event %1 s ago</source><translation>最新事件 %1 秒前</translation></message><message><source>No connection to the PBX: %1</source><translation>无法连接交换机：%1</translation></message><message><source>No events yet</source><translation>尚无事件</translation></message><message><source>Open record</source><translation>打开记录</translation></message><message><source>Please confirm</source><translation>请确认</translation></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation>记录文件 (*.sqlite3 *.db);;所有文件 (*)</translation></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation>自 %1 起现场数据非实时——数字可能已过时</translation></message></context></TS>

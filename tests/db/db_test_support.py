@@ -31,6 +31,10 @@ def fill(record: Record, events: int = 200, t0: float = T0) -> None:
     record.monitor_session_mode(session, "barge", ts=t0 + 23)
     record.monitor_session_end(session, "hangup", ts=t0 + 33)
     alarm = record.alarm_raised("sl_low", "warning", "服务水平低于 80%", queue="support", ts=t0 + 4)
+    record.alarm_changed(
+        alarm, "severity", "critical", "服务水平低于 65%", details={"value": 0.64}, ts=t0 + 4.5
+    )
+    record.alarm_changed(alarm, "escalated", "critical", "服务水平低于 65%", ts=t0 + 4.7)
     record.alarm_acknowledged(alarm, "已通知值班长", ts=t0 + 5)
     record.sign_in("李四", ts=t0 + 6)
     record.setting_changed("ami.host", "127.0.0.1", "10.0.0.5", ts=t0 + 7)

@@ -23,6 +23,7 @@ from db.errors import (
     RecordNotFoundError,
     WrongSchemaError,
 )
+from db.models import SCHEMA_VERSION
 from db.record import open_record
 from db.review import open_review
 
@@ -108,7 +109,7 @@ def test_newer_schema(make_record: Callable[..., Path]) -> None:
     before = digest(path)
     with pytest.raises(NewerSchemaError, match="newer version") as raised:
         open_record(path)
-    assert (raised.value.found, raised.value.supported) == (7, 1)
+    assert (raised.value.found, raised.value.supported) == (7, SCHEMA_VERSION)
     with pytest.raises(NewerSchemaError):
         open_review(path)
     assert digest(path) == before

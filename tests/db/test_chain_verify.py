@@ -49,6 +49,7 @@ CHAINED = (
     "setting_change",
     "floor_snapshot",
     "retention_cut",
+    "alarm_change",
 )
 
 
@@ -153,6 +154,23 @@ def test_edit_of_a_supervisor_row(make_record: Callable[..., Path], tmp_path: Pa
     bad = tampered(path, tmp_path / "ack.sqlite", "UPDATE alarm_ack SET comment = '没人处理'")
     result = verify(bad)
     assert result.problem == "edited" and result.table == "alarm_ack"
+
+
+@pytest.mark.timeout(30)
+def test_a_hidden_escalation_is_named(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    """Softening an alarm's history - downgrading its severity change, or deleting the row
+    that says nobody acknowledged it in time - breaks the chain there."""
+    path = make_record()
+    softer = tampered(
+        path, tmp_path / "soft.sqlite", "UPDATE alarm_change SET severity = 'warning'"
+    )
+    result = verify(softer)
+    assert result.problem == "edited" and result.table == "alarm_change"
+    gone = tampered(
+        path, tmp_path / "gone.sqlite", "DELETE FROM alarm_change WHERE change = 'escalated'"
+    )
+    result = verify(gone)
+    assert result.problem == "deleted" and not result.ok
 
 
 @pytest.mark.timeout(30)

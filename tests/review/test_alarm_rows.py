@@ -3,6 +3,7 @@ by a real click, and the review showing rule and severity in the UI language."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -103,4 +104,75 @@ def test_alarms_name_their_queue_or_agent_and_the_acknowledgement(
     assert shown["agent_talking"] == "Agent PJSIP/1007: on one call for 1:00:00 (limit 15:00)"
     tip = table.data(table.index(0, cols.index("message")), Qt.ItemDataRole.ToolTipRole)
     assert tip == table.table.rows[0][cols.index("message")]  # what was recorded
+    win.close()
+
+
+class WaitingQueue:
+    """One queue whose callers waiting the test sets."""
+
+    is_live = True
+
+    def __init__(self) -> None:
+        self.waiting = 0
+
+    def queues(self) -> list[Any]:
+        return [
+            SimpleNamespace(
+                name="urban",
+                waiting=self.waiting,
+                longest_wait_s=None,
+                current=SimpleNamespace(sl_percent=None, offered=0, abandon_percent=None),
+                projection=SimpleNamespace(target_percent=90.0),
+            )
+        ]
+
+    def agents(self) -> list[Any]:
+        return []
+
+
+def test_severity_changes_and_escalation_are_recorded_and_reviewed(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "escalation.sqlite3"
+    strip = AlarmStrip()
+    qtbot.addWidget(strip)
+    floor = WaitingQueue()
+    clock = [T0]
+    with open_record(path, "王班长", "desk-2") as rec:
+        alarms = AlarmController(
+            floor,
+            strip,
+            rec,
+            supervisor=lambda: rec.supervisor,
+            link_up=lambda: True,
+            clock=lambda: clock[0],
+        )
+        floor.waiting = 6  # above 5: warning
+        alarms.evaluate()
+        clock[0] += 30
+        floor.waiting = 12  # above 10: critical
+        alarms.evaluate()
+        clock[0] += 3600  # nobody acknowledged: escalated
+        alarms.evaluate()
+        alarms.stop()
+    with open_review(path) as review:
+        (alarm,) = review.alarms()
+    assert (alarm.rule, alarm.severity) == ("waiting", "warning")
+    assert [(c.change, c.severity, c.ts - T0) for c in alarm.changes] == [
+        ("severity", "critical", 30.0),
+        ("escalated", "critical", 3630.0),
+    ]
+
+    from console.review_window import ReviewWindow
+
+    win = ReviewWindow(open_review(path))
+    qtbot.addWidget(win)
+    table = win.tables["Alarms"]
+    column = table.table.columns.index("changes")
+    recorded = table.table.rows[0][column]
+    assert re.fullmatch(
+        r"\d\d:\d\d:\d\d severity critical; \d\d:\d\d:\d\d escalated critical", recorded
+    )
+    shown = table.data(table.index(0, column))
+    assert "→ Critical" in shown and "Escalated (not acknowledged in time)" in shown
     win.close()
