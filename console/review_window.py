@@ -339,6 +339,9 @@ class ReviewWindow(QMainWindow):
             view.horizontalHeader().setStretchLastSection(True)
             view.setAlternatingRowColors(True)
             view.setWordWrap(False)
+            # Fit columns to the first rows only: a long record's tables have tens of
+            # thousands of rows, and measuring each cell would stall the window's opening.
+            view.horizontalHeader().setResizeContentsPrecision(200)
             model.modelReset.connect(view.resizeColumnsToContents)
             self.tables[title] = model
             self.tabs.addTab(view, self._tab_title(title))

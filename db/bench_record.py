@@ -11,6 +11,8 @@
   own floor.
 - review_query_ms: an agent's day timeline plus the day's interval table, median over
   several days and agents, on a generated record of 10 M rows (200 k with --quick).
+- review_open_ms: the record queries behind File → Open record… (span, the filters' choices,
+  every table over the whole record), on that record.
 - replay_jump_ms: what the replay slider redraws for a minute: `floor_at` (tiles, queue
   counters) plus `interval_at` (the queue cards' interval figures), median over 20 random
   minutes of opening hours (and the maximum).
@@ -33,8 +35,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from db.crash_probe import run_kills
+from db.export import all_tables
 from db.record import open_record
 from db.review import open_review
+from db.review_rows import ReviewFilter
 from db.synthetic import SyntheticRecord, busiest_minutes, generate_record
 
 _EVENTS = (
@@ -219,6 +223,7 @@ def measure(
         t = time.perf_counter()
         record = _record_for(review_rows, folder, agents, calls_per_day)
         figures["record_generate_s"] = round(time.perf_counter() - t, 1)
+        figures["review_open_ms"] = round(_review_open_ms(record.path), 1)
         rng = random.Random(11)
         review_ms: list[float] = []
         replay_ms: list[float] = []
@@ -242,6 +247,23 @@ def measure(
         return figures
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _review_open_ms(path: Path) -> float:
+    """What File → Open record… asks of the record before the window shows: its span, the
+    filters' choices and every table for the whole span (db/ side only, no Qt)."""
+    t = time.perf_counter()
+    with open_review(path) as review:
+        span = review.record_span()
+        review.bounds()
+        review.supervisors()
+        review.agent_names()
+        review.agents()
+        review.queues()
+        review.action_names()
+        everything = ReviewFilter(start=span[0], end=span[1] + 60) if span else ReviewFilter()
+        all_tables(review, everything)
+    return (time.perf_counter() - t) * 1000
 
 
 def bench_record(quick: bool) -> dict[str, float]:

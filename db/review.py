@@ -297,18 +297,27 @@ class Review:
     def _sampled_states(self, samples: int = 12) -> list[dict[str, Any]]:
         """Floor snapshots spread over the record (who and which queues existed when)."""
         snap = self.m["floor_snapshot"]
-        seqs = [int(r[0]) for r in self._raw(snap.select(snap.seq).order_by(snap.seq))]
-        if not seqs:
+        low = snap.select(pw.fn.MIN(snap.seq)).scalar()
+        high = snap.select(pw.fn.MAX(snap.seq)).scalar()
+        if low is None or high is None:
             return []
-        step = max(1, len(seqs) // samples)
-        picked = sorted({*seqs[::step], seqs[-1]})
+        # One primary-key seek per sample: a long record holds tens of thousands of
+        # snapshots (hundreds of MB), which must not be scanned to pick a dozen.
+        picked: set[int] = {int(high)}
+        for k in range(samples):
+            target = int(low) + (int(high) - int(low)) * k // samples
+            seq = snap.select(snap.seq).where(snap.seq >= target).order_by(snap.seq).limit(1)
+            found = seq.scalar()
+            if found is not None:
+                picked.add(int(found))
         out = []
-        for chunk in _chunks(picked):
-            for (state,) in self._raw(snap.select(snap.state).where(snap.seq.in_(chunk))):
-                try:
-                    out.append(json.loads(state))
-                except ValueError:
-                    continue
+        for (state,) in self._raw(
+            snap.select(snap.state).where(snap.seq.in_(sorted(picked))).order_by(snap.seq)
+        ):
+            try:
+                out.append(json.loads(state))
+            except ValueError:
+                continue
         return out
 
     def supervisors(self) -> list[str]:
