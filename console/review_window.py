@@ -55,7 +55,15 @@ from cti.state.config import FloorConfig
 from cti.state.intervals import IntervalClock
 from cti.state.metrics import IntervalMetrics, sl_projection, sl_terms
 from db.errors import RecordError
-from db.export import Table, all_tables, check_target, export_csv, export_xlsx, header_lines
+from db.export import (
+    Table,
+    all_tables,
+    check_target,
+    detail_tables,
+    export_csv,
+    export_xlsx,
+    header_lines,
+)
 from db.floor_replay import QueueAt
 from db.review import Review, open_review
 from db.review_rows import ReviewFilter
@@ -484,7 +492,7 @@ class ReviewWindow(QMainWindow):
 
     def refresh(self) -> None:
         try:
-            tables = all_tables(self.review, self.current_filter())
+            tables = detail_tables(self.review, self.current_filter())
         except RecordError as exc:
             QMessageBox.warning(self, self.tr("Record"), str(exc))
             return

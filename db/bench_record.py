@@ -12,7 +12,7 @@
 - review_query_ms: an agent's day timeline plus the day's interval table, median over
   several days and agents, on a generated record of 10 M rows (200 k with --quick).
 - review_open_ms: the record queries behind File → Open record… (span, the filters' choices,
-  every table over the whole record), on that record.
+  the window's tables over the whole record), on that record.
 - replay_jump_ms: what the replay slider redraws for a minute: `floor_at` (tiles, queue
   counters) plus `interval_at` (the queue cards' interval figures), median over 20 random
   minutes of opening hours (and the maximum).
@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from db.crash_probe import run_kills
-from db.export import all_tables
+from db.export import detail_tables
 from db.record import open_record
 from db.review import open_review
 from db.review_rows import ReviewFilter
@@ -251,7 +251,7 @@ def measure(
 
 def _review_open_ms(path: Path) -> float:
     """What File → Open record… asks of the record before the window shows: its span, the
-    filters' choices and every table for the whole span (db/ side only, no Qt)."""
+    filters' choices and the window's tables for the whole span (db/ side only, no Qt)."""
     t = time.perf_counter()
     with open_review(path) as review:
         span = review.record_span()
@@ -262,7 +262,7 @@ def _review_open_ms(path: Path) -> float:
         review.queues()
         review.action_names()
         everything = ReviewFilter(start=span[0], end=span[1] + 60) if span else ReviewFilter()
-        all_tables(review, everything)
+        detail_tables(review, everything)
     return (time.perf_counter() - t) * 1000
 
 
