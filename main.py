@@ -133,7 +133,12 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
 
     history = CachedHistory(paths.record)
     store = FloorStore(floor_config(settings.floor, history), time.time)
-    record = RecordLink.open(paths.record)
+    record = RecordLink.open(
+        paths.record,
+        retention_days=settings.record.keep_days,
+        # replay derives wrap-up as the live floor does when Asterisk does not report it
+        default_wrapup_s=float(max(0, settings.floor.wrapup_s)),
+    )
     floor = FloorView(time.time)
     window = MainWindow(floor=floor, can_open_record=True)
     shell = ShellController(
@@ -200,6 +205,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
         parent=window,
     )
     shell.settings_edited.connect(record.settings_edited)
+    shell.settings_applied.connect(lambda s: record.set_retention(s.record.keep_days))
     shell.settings_applied.connect(lambda s: outputs.reconfigure(s.devices))
     shell.settings_applied.connect(
         lambda s: controller.set_thresholds(

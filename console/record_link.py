@@ -87,6 +87,10 @@ class RecordLink:
             self.record.sign_in(self.record.supervisor, method=SESSION_METHOD)
             self._session = True
 
+    def set_retention(self, keep_days: float | None) -> None:
+        if self.record is not None:
+            self.record.set_retention(keep_days)
+
     def settings_edited(self, changes: list[SettingChange]) -> None:
         rec = self.record
         if rec is None:

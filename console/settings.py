@@ -199,12 +199,33 @@ class FloorSettings:
 
 
 @dataclass(frozen=True)
+class RecordSettings:
+    """The console's own record (audit trail and journal)."""
+
+    retention_days: int = 0  # rows older than this are removed (0: keep everything)
+
+    def problems(self) -> list[str]:
+        if not 0 <= self.retention_days <= 3650:
+            return [
+                QCoreApplication.translate(
+                    "Settings", "Keep the record for 0 (everything) to 3650 days."
+                )
+            ]
+        return []
+
+    @property
+    def keep_days(self) -> float | None:
+        return float(self.retention_days) if self.retention_days > 0 else None
+
+
+@dataclass(frozen=True)
 class Settings:
     pbx: PbxSettings = field(default_factory=PbxSettings)
     sip: SipSettings = field(default_factory=SipSettings)
     ui: UiSettings = field(default_factory=UiSettings)
     floor: FloorSettings = field(default_factory=FloorSettings)
     devices: DeviceSettings = field(default_factory=DeviceSettings)
+    record: RecordSettings = field(default_factory=RecordSettings)
 
     def problems(self) -> list[str]:
         return (
@@ -212,6 +233,7 @@ class Settings:
             + self.sip.problems(self.pbx.mode)
             + self.floor.problems()
             + self.devices.problems()
+            + self.record.problems()
         )
 
 
@@ -221,6 +243,7 @@ _SECTIONS = {
     "ui": UiSettings,
     "floor": FloorSettings,
     "devices": DeviceSettings,
+    "record": RecordSettings,
 }
 
 
@@ -287,7 +310,7 @@ class SettingChange:
 
 # What the record keeps: the settings that change how the floor is run and watched. The UI
 # section (language, theme, density) is each supervisor's own view, not part of the audit.
-AUDITED_SECTIONS = ("pbx", "sip", "floor", "devices")
+AUDITED_SECTIONS = ("pbx", "sip", "floor", "devices", "record")
 
 
 def settings_diff(old: Settings, new: Settings) -> list[SettingChange]:

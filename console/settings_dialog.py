@@ -26,7 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from console.secrets import SecretStore
-from console.settings import PBX_ASTERISK, PBX_LAB, DeviceSettings, FloorSettings, Settings
+from console.settings import (
+    PBX_ASTERISK,
+    PBX_LAB,
+    DeviceSettings,
+    FloorSettings,
+    RecordSettings,
+    Settings,
+)
 from cti.state.metrics import SlFormula
 
 AMI_SECRET_KEY = "ami-secret"
@@ -73,6 +80,8 @@ def setting_labels() -> dict[str, str]:
         "devices.wallboard_address": t("SettingsDialog", "Wallboard address"),
         "devices.modem_port": t("SettingsDialog", "GSM modem port"),
         "devices.sms_recipients": t("SettingsDialog", "Text these numbers when an alarm escalates"),
+        "record": t("SettingsDialog", "Record"),
+        "record.retention_days": t("SettingsDialog", "Keep the record for"),
     }
 
 
@@ -167,6 +176,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(connection, self.tr("Connection"))
         self.tabs.addTab(self._floor_page(settings.floor), labels["floor"])
         self.tabs.addTab(self._devices_page(settings.devices), labels["devices"])
+        self.tabs.addTab(self._record_page(settings.record), labels["record"])
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
         lay.addWidget(self.errors)
@@ -228,6 +238,23 @@ class SettingsDialog(QDialog):
         note = QLabel(
             self.tr(
                 "Interval and service-level definitions apply from the next start of the console."
+            )
+        )
+        note.setWordWrap(True)
+        form.addRow(note)
+        return page
+
+    def _record_page(self, r: RecordSettings) -> QWidget:
+        labels = setting_labels()
+        page = QWidget()
+        form = QFormLayout(page)
+        self.retention = self._spin(r.retention_days, 0, 3650, self.tr(" days"))
+        self.retention.setSpecialValueText(self.tr("everything (no limit)"))
+        form.addRow(labels["record.retention_days"], self.retention)
+        note = QLabel(
+            self.tr(
+                "Older rows are removed once an hour. Each removal leaves an anchor row, so "
+                "the rest of the record still verifies. Changes are recorded and apply at once."
             )
         )
         note.setWordWrap(True)
@@ -326,7 +353,10 @@ class SettingsDialog(QDialog):
             modem_port=self.modem_port.text().strip(),
             sms_recipients=self.sms_recipients.text().strip(),
         )
-        return replace(self._settings, pbx=pbx, sip=sip, floor=floor, devices=devices)
+        record = replace(self._settings.record, retention_days=self.retention.value())
+        return replace(
+            self._settings, pbx=pbx, sip=sip, floor=floor, devices=devices, record=record
+        )
 
     def _on_save(self) -> None:
         new = self.edited()

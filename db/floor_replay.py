@@ -380,22 +380,23 @@ class FloorReducer:
     # -- derivation ---------------------------------------------------------------------
 
     def _derive(self, a: _Agent, now: float) -> tuple[str, str | None]:
-        if not a.queues:
+        """The live store's rules in their order (cti/state/agent_state.py), first match wins;
+        a removed member's device status is no longer reported, so only a queue call in
+        progress keeps it from LOGGED_OUT."""
+        if not a.queues and not a.talking:
             return LOGGED_OUT, None
-        if a.talking:
-            return (ON_HOLD if a.hold or a.status == 8 else TALKING), None
-        if a.ringing or a.status in (6, 7):
-            return RINGING, None
         if a.status in (4, 5):
             return UNAVAILABLE, None
-        if a.status in (2, 3):
-            return TALKING, None
-        if a.status == 8:
+        if (a.talking and a.hold) or a.status == 8:
             return ON_HOLD, None
-        if a.paused:
-            return NOT_READY, a.reason or None
+        if a.talking or a.status in (2, 7) or (a.status == 3 and not a.ringing):
+            return TALKING, None
+        if a.ringing or a.status in (3, 6):
+            return RINGING, None
         if now < a.wrapup_until:
             return WRAP_UP, None
+        if a.paused:
+            return NOT_READY, a.reason or None
         return READY, None
 
     def _restate(self, interface: str, ts: float) -> None:

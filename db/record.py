@@ -339,6 +339,14 @@ class Record:
             raise RecordWriteError(str(waiter.error), self.path)
         return self._writer.committed_seq
 
+    @property
+    def retention_days(self) -> float | None:
+        return self._writer.config.retention_days
+
+    def set_retention(self, keep_days: float | None) -> None:
+        """Change the retention period of this open record (None: keep everything)."""
+        self._writer.set_retention(keep_days)
+
     def apply_retention(self, keep_days: float, timeout_s: float = 600.0) -> None:
         """Remove rows older than `keep_days` now (in chunks, each with an anchor row)."""
         cutoff_us = _us(self._clock() - keep_days * 86_400)

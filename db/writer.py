@@ -52,7 +52,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -618,6 +618,16 @@ class RecordWriter:
                 if remaining <= 0:
                     break
                 self._wake.wait(remaining)
+
+    def set_retention(self, days: float | None) -> None:
+        """Keep rows for `days` from now on (None: keep everything); a changed period is
+        applied at the writer's next idle moment, then hourly as usual."""
+        with self._wake:
+            if days == self.config.retention_days:
+                return
+            self.config = replace(self.config, retention_days=days)
+            self._next_retention = time.monotonic()
+            self._wake.notify()
 
     def _retention_due(self) -> bool:
         """Called with the lock held, when idle: queue a periodic retention cut if due."""

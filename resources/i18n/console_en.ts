@@ -332,147 +332,147 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="157" />
+        <location filename="../../console/review_window.py" line="165" />
         <source>Escalated (not acknowledged in time)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="294" />
+        <location filename="../../console/review_window.py" line="302" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="310" />
+        <location filename="../../console/review_window.py" line="318" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="312" />
+        <location filename="../../console/review_window.py" line="320" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="314" />
-        <location filename="../../console/review_window.py" line="664" />
+        <location filename="../../console/review_window.py" line="322" />
+        <location filename="../../console/review_window.py" line="675" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="318" />
+        <location filename="../../console/review_window.py" line="326" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="319" />
+        <location filename="../../console/review_window.py" line="327" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="320" />
+        <location filename="../../console/review_window.py" line="328" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="321" />
+        <location filename="../../console/review_window.py" line="329" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="322" />
+        <location filename="../../console/review_window.py" line="330" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="323" />
+        <location filename="../../console/review_window.py" line="331" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="350" />
-        <location filename="../../console/review_window.py" line="368" />
+        <location filename="../../console/review_window.py" line="361" />
+        <location filename="../../console/review_window.py" line="379" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="356" />
-        <location filename="../../console/review_window.py" line="378" />
+        <location filename="../../console/review_window.py" line="367" />
+        <location filename="../../console/review_window.py" line="389" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="362" />
+        <location filename="../../console/review_window.py" line="373" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="387" />
+        <location filename="../../console/review_window.py" line="398" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="415" />
-        <location filename="../../console/review_window.py" line="598" />
+        <location filename="../../console/review_window.py" line="426" />
+        <location filename="../../console/review_window.py" line="609" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="452" />
+        <location filename="../../console/review_window.py" line="463" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="453" />
+        <location filename="../../console/review_window.py" line="464" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="454" />
+        <location filename="../../console/review_window.py" line="465" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="455" />
+        <location filename="../../console/review_window.py" line="466" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="456" />
+        <location filename="../../console/review_window.py" line="467" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="462" />
+        <location filename="../../console/review_window.py" line="473" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="486" />
+        <location filename="../../console/review_window.py" line="497" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="579" />
+        <location filename="../../console/review_window.py" line="590" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="579" />
+        <location filename="../../console/review_window.py" line="590" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="585" />
+        <location filename="../../console/review_window.py" line="596" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="628" />
-        <location filename="../../console/review_window.py" line="652" />
+        <location filename="../../console/review_window.py" line="639" />
+        <location filename="../../console/review_window.py" line="663" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="655" />
+        <location filename="../../console/review_window.py" line="666" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
@@ -565,12 +565,17 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="268" />
+        <location filename="../../console/settings.py" line="210" />
+        <source>Keep the record for 0 (everything) to 3650 days.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="291" />
         <source>Cannot write the settings file %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="272" />
+        <location filename="../../console/settings.py" line="295" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation type="unfinished" />
     </message>
@@ -578,90 +583,105 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="101" />
+        <location filename="../../console/settings_dialog.py" line="110" />
         <source>Settings</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="109" />
+        <location filename="../../console/settings_dialog.py" line="118" />
         <source>Embedded lab PBX (no PBX needed)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="110" />
+        <location filename="../../console/settings_dialog.py" line="119" />
         <source>Asterisk</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="122" />
+        <location filename="../../console/settings_dialog.py" line="131" />
         <source>Dial feature codes (*221/*222/*223)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="123" />
+        <location filename="../../console/settings_dialog.py" line="132" />
         <source>AMI Originate into ChanSpy</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="167" />
+        <location filename="../../console/settings_dialog.py" line="176" />
         <source>Connection</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="190" />
+        <location filename="../../console/settings_dialog.py" line="200" />
         <source> s</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="193" />
+        <location filename="../../console/settings_dialog.py" line="203" />
         <source>%1 minutes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="219" />
+        <location filename="../../console/settings_dialog.py" line="229" />
         <source>Long call: warn / alarm</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="220" />
+        <location filename="../../console/settings_dialog.py" line="230" />
         <source>Long wrap-up: warn / alarm</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="221" />
+        <location filename="../../console/settings_dialog.py" line="231" />
         <source>Long not ready: warn / alarm</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="230" />
+        <location filename="../../console/settings_dialog.py" line="240" />
         <source>Interval and service-level definitions apply from the next start of the console.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="246" />
+        <location filename="../../console/settings_dialog.py" line="251" />
+        <source> days</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="252" />
+        <source>everything (no limit)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="256" />
+        <source>Older rows are removed once an hour. Each removal leaves an anchor row, so the rest of the record still verifies. Changes are recorded and apply at once.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="273" />
         <source>Alpha Sign protocol</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="248" />
+        <location filename="../../console/settings_dialog.py" line="275" />
         <source>Plain text lines (Chinese-capable signs)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="335" />
+        <location filename="../../console/settings_dialog.py" line="365" />
         <source>Enter the AMI secret.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="345" />
+        <location filename="../../console/settings_dialog.py" line="375" />
         <source>Cannot store the secrets: %1</source>
         <translation type="unfinished" />
     </message>
-<message><source>AMI port</source><translation type="unfinished" /></message><message><source>AMI secret</source><translation type="unfinished" /></message><message><source>AMI user</source><translation type="unfinished" /></message><message><source>Alarm outputs</source><translation type="unfinished" /></message><message><source>Floor</source><translation type="unfinished" /></message><message><source>GSM modem port</source><translation type="unfinished" /></message><message><source>Host</source><translation type="unfinished" /></message><message><source>Interval</source><translation type="unfinished" /></message><message><source>LED wallboard port</source><translation type="unfinished" /></message><message><source>Long call: alarm</source><translation type="unfinished" /></message><message><source>Long call: warn</source><translation type="unfinished" /></message><message><source>Long not ready: alarm</source><translation type="unfinished" /></message><message><source>Long not ready: warn</source><translation type="unfinished" /></message><message><source>Long wrap-up: alarm</source><translation type="unfinished" /></message><message><source>Long wrap-up: warn</source><translation type="unfinished" /></message><message><source>Monitoring method</source><translation type="unfinished" /></message><message><source>PBX connection (AMI)</source><translation type="unfinished" /></message><message><source>PBX type</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>Play a sound when an alarm is raised</source><translation type="unfinished" /></message><message><source>Registrar</source><translation type="unfinished" /></message><message><source>SIP port</source><translation type="unfinished" /></message><message><source>Service level formula</source><translation type="unfinished" /></message><message><source>Service level target</source><translation type="unfinished" /></message><message><source>Service level: answered within</source><translation type="unfinished" /></message><message><source>Short abandon below</source><translation type="unfinished" /></message><message><source>Supervisor's SIP account</source><translation type="unfinished" /></message><message><source>Teams (extension ranges)</source><translation type="unfinished" /></message><message><source>Text these numbers when an alarm escalates</source><translation type="unfinished" /></message><message><source>Use TLS</source><translation type="unfinished" /></message><message><source>User (extension)</source><translation type="unfinished" /></message><message><source>Wallboard address</source><translation type="unfinished" /></message><message><source>Wallboard protocol</source><translation type="unfinished" /></message><message><source>Wallboard speed</source><translation type="unfinished" /></message><message><source>Wrap-up time (not reported by Asterisk)</source><translation type="unfinished" /></message></context>
+<message><source>AMI port</source><translation type="unfinished" /></message><message><source>AMI secret</source><translation type="unfinished" /></message><message><source>AMI user</source><translation type="unfinished" /></message><message><source>Alarm outputs</source><translation type="unfinished" /></message><message><source>Floor</source><translation type="unfinished" /></message><message><source>GSM modem port</source><translation type="unfinished" /></message><message><source>Host</source><translation type="unfinished" /></message><message><source>Interval</source><translation type="unfinished" /></message><message><source>Keep the record for</source><translation type="unfinished" /></message><message><source>LED wallboard port</source><translation type="unfinished" /></message><message><source>Long call: alarm</source><translation type="unfinished" /></message><message><source>Long call: warn</source><translation type="unfinished" /></message><message><source>Long not ready: alarm</source><translation type="unfinished" /></message><message><source>Long not ready: warn</source><translation type="unfinished" /></message><message><source>Long wrap-up: alarm</source><translation type="unfinished" /></message><message><source>Long wrap-up: warn</source><translation type="unfinished" /></message><message><source>Monitoring method</source><translation type="unfinished" /></message><message><source>PBX connection (AMI)</source><translation type="unfinished" /></message><message><source>PBX type</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>Play a sound when an alarm is raised</source><translation type="unfinished" /></message><message><source>Record</source><translation type="unfinished" /></message><message><source>Registrar</source><translation type="unfinished" /></message><message><source>SIP port</source><translation type="unfinished" /></message><message><source>Service level formula</source><translation type="unfinished" /></message><message><source>Service level target</source><translation type="unfinished" /></message><message><source>Service level: answered within</source><translation type="unfinished" /></message><message><source>Short abandon below</source><translation type="unfinished" /></message><message><source>Supervisor's SIP account</source><translation type="unfinished" /></message><message><source>Teams (extension ranges)</source><translation type="unfinished" /></message><message><source>Text these numbers when an alarm escalates</source><translation type="unfinished" /></message><message><source>Use TLS</source><translation type="unfinished" /></message><message><source>User (extension)</source><translation type="unfinished" /></message><message><source>Wallboard address</source><translation type="unfinished" /></message><message><source>Wallboard protocol</source><translation type="unfinished" /></message><message><source>Wallboard speed</source><translation type="unfinished" /></message><message><source>Wrap-up time (not reported by Asterisk)</source><translation type="unfinished" /></message></context>
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="436" />
+        <location filename="../../console/review_window.py" line="447" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

@@ -332,147 +332,147 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="157" />
+        <location filename="../../console/review_window.py" line="165" />
         <source>Escalated (not acknowledged in time)</source>
         <translation>已升级（未及时确认）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="294" />
+        <location filename="../../console/review_window.py" line="302" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="310" />
+        <location filename="../../console/review_window.py" line="318" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="312" />
+        <location filename="../../console/review_window.py" line="320" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="314" />
-        <location filename="../../console/review_window.py" line="664" />
+        <location filename="../../console/review_window.py" line="322" />
+        <location filename="../../console/review_window.py" line="675" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="318" />
+        <location filename="../../console/review_window.py" line="326" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="319" />
+        <location filename="../../console/review_window.py" line="327" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="320" />
+        <location filename="../../console/review_window.py" line="328" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="321" />
+        <location filename="../../console/review_window.py" line="329" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="322" />
+        <location filename="../../console/review_window.py" line="330" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="323" />
+        <location filename="../../console/review_window.py" line="331" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="350" />
-        <location filename="../../console/review_window.py" line="368" />
+        <location filename="../../console/review_window.py" line="361" />
+        <location filename="../../console/review_window.py" line="379" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="356" />
-        <location filename="../../console/review_window.py" line="378" />
+        <location filename="../../console/review_window.py" line="367" />
+        <location filename="../../console/review_window.py" line="389" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="362" />
+        <location filename="../../console/review_window.py" line="373" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="387" />
+        <location filename="../../console/review_window.py" line="398" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="415" />
-        <location filename="../../console/review_window.py" line="598" />
+        <location filename="../../console/review_window.py" line="426" />
+        <location filename="../../console/review_window.py" line="609" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="452" />
+        <location filename="../../console/review_window.py" line="463" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="453" />
+        <location filename="../../console/review_window.py" line="464" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="454" />
+        <location filename="../../console/review_window.py" line="465" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="455" />
+        <location filename="../../console/review_window.py" line="466" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="456" />
+        <location filename="../../console/review_window.py" line="467" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="462" />
+        <location filename="../../console/review_window.py" line="473" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="486" />
+        <location filename="../../console/review_window.py" line="497" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="579" />
+        <location filename="../../console/review_window.py" line="590" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="579" />
+        <location filename="../../console/review_window.py" line="590" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="585" />
+        <location filename="../../console/review_window.py" line="596" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="628" />
-        <location filename="../../console/review_window.py" line="652" />
+        <location filename="../../console/review_window.py" line="639" />
+        <location filename="../../console/review_window.py" line="663" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="655" />
+        <location filename="../../console/review_window.py" line="666" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -565,12 +565,17 @@
         <translation>时长不能为负数。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="268" />
+        <location filename="../../console/settings.py" line="210" />
+        <source>Keep the record for 0 (everything) to 3650 days.</source>
+        <translation>记录保留天数须为 0（全部保留）到 3650 天。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="291" />
         <source>Cannot write the settings file %1.</source>
         <translation>无法写入设置文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="272" />
+        <location filename="../../console/settings.py" line="295" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation>设置文件 %1 已损坏，已使用默认值。</translation>
     </message>
@@ -578,90 +583,105 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../console/settings_dialog.py" line="101" />
+        <location filename="../../console/settings_dialog.py" line="110" />
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="109" />
+        <location filename="../../console/settings_dialog.py" line="118" />
         <source>Embedded lab PBX (no PBX needed)</source>
         <translation>内置实验交换机（无需真实交换机）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="110" />
+        <location filename="../../console/settings_dialog.py" line="119" />
         <source>Asterisk</source>
         <translation>Asterisk</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="122" />
+        <location filename="../../console/settings_dialog.py" line="131" />
         <source>Dial feature codes (*221/*222/*223)</source>
         <translation>拨特征码（*221/*222/*223）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="123" />
+        <location filename="../../console/settings_dialog.py" line="132" />
         <source>AMI Originate into ChanSpy</source>
         <translation>AMI 发起 ChanSpy 呼叫</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="167" />
+        <location filename="../../console/settings_dialog.py" line="176" />
         <source>Connection</source>
         <translation>连接</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="190" />
+        <location filename="../../console/settings_dialog.py" line="200" />
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="193" />
+        <location filename="../../console/settings_dialog.py" line="203" />
         <source>%1 minutes</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="219" />
+        <location filename="../../console/settings_dialog.py" line="229" />
         <source>Long call: warn / alarm</source>
         <translation>长通话：提醒 / 告警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="220" />
+        <location filename="../../console/settings_dialog.py" line="230" />
         <source>Long wrap-up: warn / alarm</source>
         <translation>长话后：提醒 / 告警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="221" />
+        <location filename="../../console/settings_dialog.py" line="231" />
         <source>Long not ready: warn / alarm</source>
         <translation>长示忙：提醒 / 告警</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="230" />
+        <location filename="../../console/settings_dialog.py" line="240" />
         <source>Interval and service-level definitions apply from the next start of the console.</source>
         <translation>时段与服务水平定义在下次启动班长台后生效。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="246" />
+        <location filename="../../console/settings_dialog.py" line="251" />
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="252" />
+        <source>everything (no limit)</source>
+        <translation>全部保留（不限）</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="256" />
+        <source>Older rows are removed once an hour. Each removal leaves an anchor row, so the rest of the record still verifies. Changes are recorded and apply at once.</source>
+        <translation>超期记录每小时清理一次。每次清理都会留下锚点行，其余记录仍可校验。修改会记入记录并立即生效。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="273" />
         <source>Alpha Sign protocol</source>
         <translation>Alpha Sign 协议</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="248" />
+        <location filename="../../console/settings_dialog.py" line="275" />
         <source>Plain text lines (Chinese-capable signs)</source>
         <translation>纯文本行（支持中文的屏）</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="335" />
+        <location filename="../../console/settings_dialog.py" line="365" />
         <source>Enter the AMI secret.</source>
         <translation>请输入 AMI 密码。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="345" />
+        <location filename="../../console/settings_dialog.py" line="375" />
         <source>Cannot store the secrets: %1</source>
         <translation>无法保存密码：%1</translation>
     </message>
-<message><source>AMI port</source><translation>AMI 端口</translation></message><message><source>AMI secret</source><translation>AMI 密码</translation></message><message><source>AMI user</source><translation>AMI 用户</translation></message><message><source>Alarm outputs</source><translation>告警输出</translation></message><message><source>Floor</source><translation>现场</translation></message><message><source>GSM modem port</source><translation>GSM 短信猫串口</translation></message><message><source>Host</source><translation>主机</translation></message><message><source>Interval</source><translation>时段</translation></message><message><source>LED wallboard port</source><translation>LED 墙板串口</translation></message><message><source>Long call: alarm</source><translation>长通话：告警</translation></message><message><source>Long call: warn</source><translation>长通话：提醒</translation></message><message><source>Long not ready: alarm</source><translation>长示忙：告警</translation></message><message><source>Long not ready: warn</source><translation>长示忙：提醒</translation></message><message><source>Long wrap-up: alarm</source><translation>长话后：告警</translation></message><message><source>Long wrap-up: warn</source><translation>长话后：提醒</translation></message><message><source>Monitoring method</source><translation>监听方式</translation></message><message><source>PBX connection (AMI)</source><translation>交换机连接（AMI）</translation></message><message><source>PBX type</source><translation>交换机类型</translation></message><message><source>Password</source><translation>密码</translation></message><message><source>Play a sound when an alarm is raised</source><translation>告警时播放声音</translation></message><message><source>Registrar</source><translation>注册服务器</translation></message><message><source>SIP port</source><translation>SIP 端口</translation></message><message><source>Service level formula</source><translation>服务水平公式</translation></message><message><source>Service level target</source><translation>服务水平目标</translation></message><message><source>Service level: answered within</source><translation>服务水平：接通时限</translation></message><message><source>Short abandon below</source><translation>短时放弃阈值</translation></message><message><source>Supervisor's SIP account</source><translation>班长 SIP 账号</translation></message><message><source>Teams (extension ranges)</source><translation>班组（分机号段）</translation></message><message><source>Text these numbers when an alarm escalates</source><translation>告警升级时发短信给</translation></message><message><source>Use TLS</source><translation>使用 TLS</translation></message><message><source>User (extension)</source><translation>用户（分机号）</translation></message><message><source>Wallboard address</source><translation>墙板地址</translation></message><message><source>Wallboard protocol</source><translation>墙板协议</translation></message><message><source>Wallboard speed</source><translation>墙板波特率</translation></message><message><source>Wrap-up time (not reported by Asterisk)</source><translation>话后处理时长（Asterisk 不上报）</translation></message></context>
+<message><source>AMI port</source><translation>AMI 端口</translation></message><message><source>AMI secret</source><translation>AMI 密码</translation></message><message><source>AMI user</source><translation>AMI 用户</translation></message><message><source>Alarm outputs</source><translation>告警输出</translation></message><message><source>Floor</source><translation>现场</translation></message><message><source>GSM modem port</source><translation>GSM 短信猫串口</translation></message><message><source>Host</source><translation>主机</translation></message><message><source>Interval</source><translation>时段</translation></message><message><source>Keep the record for</source><translation>记录保留</translation></message><message><source>LED wallboard port</source><translation>LED 墙板串口</translation></message><message><source>Long call: alarm</source><translation>长通话：告警</translation></message><message><source>Long call: warn</source><translation>长通话：提醒</translation></message><message><source>Long not ready: alarm</source><translation>长示忙：告警</translation></message><message><source>Long not ready: warn</source><translation>长示忙：提醒</translation></message><message><source>Long wrap-up: alarm</source><translation>长话后：告警</translation></message><message><source>Long wrap-up: warn</source><translation>长话后：提醒</translation></message><message><source>Monitoring method</source><translation>监听方式</translation></message><message><source>PBX connection (AMI)</source><translation>交换机连接（AMI）</translation></message><message><source>PBX type</source><translation>交换机类型</translation></message><message><source>Password</source><translation>密码</translation></message><message><source>Play a sound when an alarm is raised</source><translation>告警时播放声音</translation></message><message><source>Record</source><translation>记录</translation></message><message><source>Registrar</source><translation>注册服务器</translation></message><message><source>SIP port</source><translation>SIP 端口</translation></message><message><source>Service level formula</source><translation>服务水平公式</translation></message><message><source>Service level target</source><translation>服务水平目标</translation></message><message><source>Service level: answered within</source><translation>服务水平：接通时限</translation></message><message><source>Short abandon below</source><translation>短时放弃阈值</translation></message><message><source>Supervisor's SIP account</source><translation>班长 SIP 账号</translation></message><message><source>Teams (extension ranges)</source><translation>班组（分机号段）</translation></message><message><source>Text these numbers when an alarm escalates</source><translation>告警升级时发短信给</translation></message><message><source>Use TLS</source><translation>使用 TLS</translation></message><message><source>User (extension)</source><translation>用户（分机号）</translation></message><message><source>Wallboard address</source><translation>墙板地址</translation></message><message><source>Wallboard protocol</source><translation>墙板协议</translation></message><message><source>Wallboard speed</source><translation>墙板波特率</translation></message><message><source>Wrap-up time (not reported by Asterisk)</source><translation>话后处理时长（Asterisk 不上报）</translation></message></context>
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="436" />
+        <location filename="../../console/review_window.py" line="447" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

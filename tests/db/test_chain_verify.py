@@ -9,12 +9,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from db_test_support import T0, fill
+from polling import wait_until
 
 import console.commands.audit as audit_cmd
 from db.canonical import canonical
@@ -356,27 +356,33 @@ def test_audit_verify_through_main(make_record: Callable[..., Path], repo_root: 
     assert lines[0].startswith("intact: ") and lines[1].startswith("head: row #")
 
 
+def _cuts(path: Path) -> int:
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found: int = connection.execute(
+            "SELECT COUNT(*) FROM retention_cut WHERE first_kept_seq > 0"
+        ).fetchone()[0]
+        return found
+    finally:
+        connection.close()
+
+
 @pytest.mark.timeout(60)
-def test_configured_retention_runs_when_the_record_opens(tmp_path: Path) -> None:
+@pytest.mark.parametrize("when", ["at open", "changed while open"])
+def test_configured_retention_runs(tmp_path: Path, when: str) -> None:
     path = tmp_path / "kept.sqlite"
     with open_record(path, "alice", "ws-01", snapshot_every_s=60.0) as rec:
         fill(rec, 200, t0=T0)
         fill(rec, 200, t0=T0 + 9 * 86_400)
     later = T0 + 10 * 86_400
-    with open_record(path, "alice", "ws-01", retention_days=5, clock=lambda: later) as rec:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-            try:
-                cuts = connection.execute(
-                    "SELECT COUNT(*) FROM retention_cut WHERE first_kept_seq > 0"
-                ).fetchone()[0]
-            finally:
-                connection.close()
-            if cuts:
-                break
-            time.sleep(0.05)
-        assert cuts == 1
+    at_open = 5 if when == "at open" else None
+    with open_record(path, "alice", "ws-01", retention_days=at_open, clock=lambda: later) as rec:
+        if at_open is None:
+            rec.flush()
+            assert _cuts(path) == 0 and rec.retention_days is None
+            rec.set_retention(5)  # the supervisor changed the setting
+            assert rec.retention_days == 5
+        wait_until(lambda: _cuts(path) == 1, 30, "a retention cut")
         rec.flush()
     result = verify(path)
     assert result.ok and result.first_seq is not None and result.first_seq > 200

@@ -67,3 +67,30 @@ def test_replayed_queue_figures_are_the_live_meters_of_that_minute(
     assert compared >= 20
     busy = [m for meters in live.values() for m in meters.values() if m[0]]
     assert len(busy) >= 20, "the hour must have traffic in most intervals"
+
+
+def test_replayed_agent_states_are_the_live_tiles_of_that_minute(tmp_path: Path) -> None:
+    """With the console's wrap-up time (Asterisk does not report it), the replay shows the
+    agents in wrap-up that the live tiles showed, and every other state as they were."""
+    feed = SimFeed("water", seed=5, warmup_s=0)
+    store = FloorStore(FloorConfig(wrapup_s=25), feed.clock)
+    live: dict[float, dict[str, str]] = {}
+    path = tmp_path / "states.sqlite3"
+    with open_record(path, "班长", "ws-1", snapshot_every_s=300.0, default_wrapup_s=25) as rec:
+        for ev in feed.snapshot_items():
+            store.apply(ev)
+            rec.journal_event(feed.clock(), ev.name, ev.message.headers)
+        for second in range(1, 40 * 60 + 1):
+            for ev in feed.advance(1):
+                store.apply(ev)
+                rec.journal_event(feed.clock(), ev.name, ev.message.headers)
+            if second % 330 == 0:
+                store.tick()
+                live[feed.clock()] = {a.interface: a.state.value for a in store.agents()}
+    with open_review(path) as review:
+        for ts, states in live.items():
+            floor = review.floor_at(ts)
+            replayed = {i: a.state.lower() for i, a in floor.agents.items()}
+            assert replayed == {i: s for i, s in states.items() if i in replayed}, ts
+    wrapping = sum(1 for states in live.values() for s in states.values() if s == "wrap_up")
+    assert wrapping >= 3, "the check must cover agents in wrap-up"

@@ -76,6 +76,7 @@ def test_settings_changes_and_the_session_are_in_the_record(console, qtbot) -> N
     dlg.user.setText("console")
     dlg.secret.setText("s3cret")
     dlg.sl_threshold.setValue(15)
+    dlg.retention.setValue(90)
     save = dlg.buttons.button(QDialogButtonBox.StandardButton.Save)
     with qtbot.waitSignal(console.shell.settings_edited, timeout=2000):
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
@@ -86,6 +87,7 @@ def test_settings_changes_and_the_session_are_in_the_record(console, qtbot) -> N
         qtbot.mouseClick(
             again.buttons.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton
         )
+    assert console.parts["record"].record.retention_days == 90  # applies at once
     console.window.density_actions["compact"].trigger()  # a personal view choice: not audited
     assert console.shell.settings.ui.density == "compact"
     path = console.paths.record
@@ -100,6 +102,7 @@ def test_settings_changes_and_the_session_are_in_the_record(console, qtbot) -> N
         "pbx.host": ("", "192.0.2.10"),
         "pbx.user": ("", "console"),
         "floor.sl_threshold_s": (20, 15),
+        "record.retention_days": (0, 90),
         "pbx.secret": ("***", "***"),
     }, changes
     assert "s3cret" not in path.read_bytes().decode("latin-1")

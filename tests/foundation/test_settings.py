@@ -5,7 +5,14 @@ from pathlib import Path
 import pytest
 
 from console.secrets import SecretStore
-from console.settings import PBX_ASTERISK, PbxSettings, Settings, SettingsStore, SipSettings
+from console.settings import (
+    PBX_ASTERISK,
+    PbxSettings,
+    RecordSettings,
+    Settings,
+    SettingsStore,
+    SipSettings,
+)
 
 
 def test_defaults_use_the_lab_and_are_valid() -> None:
@@ -29,6 +36,14 @@ def test_bad_pbx_settings_are_explained(pbx: PbxSettings, fragment: str) -> None
     assert any(fragment in p for p in problems), problems
 
 
+def test_record_retention_is_bounded_and_zero_keeps_everything() -> None:
+    assert RecordSettings().keep_days is None
+    assert RecordSettings(retention_days=30).keep_days == 30.0
+    for days in (-1, 3651):
+        problems = Settings(record=RecordSettings(retention_days=days)).problems()
+        assert any("3650 days" in p for p in problems), problems
+
+
 def test_sip_settings_checked_only_for_a_real_pbx() -> None:
     bad = SipSettings(registrar="no such host!", user="")
     assert bad.problems("lab") == []
@@ -41,7 +56,8 @@ def test_settings_round_trip_and_secrets_stay_out(
     monkeypatch.setenv("HOTLINE_CONSOLE_HOME", str(tmp_path))
     store = SettingsStore(tmp_path / "settings.ini")
     s = Settings(
-        pbx=PbxSettings(mode=PBX_ASTERISK, host="192.0.2.7", port=5039, user="console", tls=True)
+        pbx=PbxSettings(mode=PBX_ASTERISK, host="192.0.2.7", port=5039, user="console", tls=True),
+        record=RecordSettings(retention_days=180),
     )
     store.save(s)
     secrets = SecretStore(tmp_path)
