@@ -157,6 +157,9 @@ class _Verifier:
                 lowest = int(value)
         if lowest is None:
             return 1, GENESIS, None, None
+        if lowest < 1:  # the writer numbers rows from 1
+            why = f"row #{lowest} has a sequence number below 1: it was inserted or renumbered"
+            return lowest, GENESIS, self._missing(lowest, why, "inserted"), None
         anchor = run_sql(
             self.database,
             'SELECT "seq", "first_kept_seq", "prev_hash" FROM "retention_cut" '

@@ -241,6 +241,18 @@ def test_insert_with_renumbering(make_record: Callable[..., Path], tmp_path: Pat
 
 
 @pytest.mark.timeout(30)
+def test_a_row_renumbered_below_one_is_named(
+    make_record: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = make_record()
+    result = verify(
+        tampered(path, tmp_path / "neg.sqlite", "UPDATE journal SET seq = -5 WHERE seq = 13")
+    )
+    assert (result.ok, result.problem, result.seq) == (False, "inserted", -5)
+    assert "below 1" in result.message
+
+
+@pytest.mark.timeout(30)
 def test_reorder_is_named(make_record: Callable[..., Path], tmp_path: Path) -> None:
     path = make_record()
     bad = tampered(
