@@ -74,6 +74,7 @@ def _child(path: str, seed: int, fd: int) -> None:
             record.monitor_session_end(session)
         elif roll < 0.45:
             alarm = record.alarm_raised("sl_low", "warning", "服务水平低")
+            record.alarm_changed(alarm, "severity", "critical", "服务水平很低", details={"n": n})
             record.alarm_acknowledged(alarm, "已处理")
         elif roll < 0.47:
             record.flush()
