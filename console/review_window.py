@@ -211,9 +211,10 @@ def replay_queue_row(
     """A replayed queue card: callers and agents at `ts`, and the interval's figures as the
     live meter showed them then (calls that had left the queue by `ts`)."""
     by = {k.lower(): v for k, v in q.agents_by_state}
-    start, end = IntervalClock(config.interval_minutes).interval_bounds(ts)
+    start, end = IntervalClock(config.interval_minutes, config.tz).interval_bounds(ts)
     num, den = sl_terms(m, config.sl_formula) if m is not None else (0, 0)
-    figures: dict[str, Any] = {"needed": sl_projection(num, den, config.sl_target).needed_within}
+    target = config.target(q.name)
+    figures: dict[str, Any] = {"needed": sl_projection(num, den, target).needed_within}
     if m is not None:
         figures.update(
             sl=None if m.sl_percent is None else m.sl_percent / 100.0,
@@ -226,8 +227,8 @@ def replay_queue_row(
         title=q.name,
         waiting=q.waiting,
         oldest_join=(ts - q.longest_wait_s) if q.longest_wait_s else None,
-        sl_target=config.sl_target,
-        sl_threshold_s=int(config.sl_threshold_s),
+        sl_target=target,
+        sl_threshold_s=int(config.threshold(q.name)),
         formula=config.sl_formula.text,
         interval=interval_label(start, end),
         **state_counts(by),
@@ -448,16 +449,6 @@ class ReviewWindow(QMainWindow):
             return None
         return cls(review, parent, config)
 
-    def _definitions(self) -> dict[str, Any]:
-        c = self.config
-        return {
-            "minutes": c.interval_minutes,
-            "sl_threshold_s": c.sl_threshold_s,
-            "short_abandon_s": c.short_abandon_s,
-            "formula": c.sl_formula,
-            "wrapup_s": c.wrapup_s,
-        }
-
     def _tab_title(self, title: str) -> str:
         return {
             "Monitoring sessions": self.tr("Monitoring sessions"),
@@ -524,7 +515,7 @@ class ReviewWindow(QMainWindow):
 
     def _on_intervals(self) -> None:
         day: date = self.interval_day.date().toPython()
-        table = self.review.interval_table(day, **self._definitions())
+        table = self.review.interval_table(day, self.config)
         rows: list[list[Any]] = []
         starts: dict[float, list[Any]] = {}
         for q, metrics in sorted(table.items()):
@@ -602,7 +593,7 @@ class ReviewWindow(QMainWindow):
 
         try:
             floor = self.review.floor_at(ts, tick)
-            figures = self.review.interval_at(ts, **self._definitions())
+            figures = self.review.interval_at(ts, self.config)
         except RecordError as exc:
             progress.close()
             if not progress.wasCanceled():

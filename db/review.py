@@ -33,8 +33,9 @@ from typing import Any
 
 import peewee as pw
 
+from cti.state.config import FloorConfig
 from cti.state.intervals import IntervalClock
-from cti.state.metrics import IntervalCounts, IntervalMetrics, SlFormula, build_metrics
+from cti.state.metrics import IntervalCounts, IntervalMetrics, build_metrics
 from db.dbapi import run_query
 from db.errors import RecordError
 from db.floor_replay import ALL_AGENTS, FloorAt, FloorReducer
@@ -65,6 +66,7 @@ from db.schema import required_tables
 from db.sqlite_files import ReadOnlyFile, open_read_only, translate
 
 _CHUNK = 500
+DEFINITIONS = FloorConfig()  # the live floor's defaults, for a record opened without a console
 EVERYTHING = ReviewFilter()
 _TS_SLACK_US = 60_000_000  # how far journal time may run backwards (see module docstring)
 INTERVAL_NAMES = (
@@ -844,74 +846,44 @@ class Review:
     # ------------------------------------------------------------------ intervals
 
     def interval_table(
-        self,
-        day: date,
-        *,
-        minutes: int = 30,
-        tz: tzinfo | None = None,
-        sl_threshold_s: float = 20.0,
-        short_abandon_s: float = 5.0,
-        formula: SlFormula = SlFormula.ANSWERED_AND_LATE_ABANDONED,
-        wrapup_s: float = 0.0,
-        queue: str | None = None,
+        self, day: date, config: FloorConfig = DEFINITIONS, *, queue: str | None = None
     ) -> dict[str, list[IntervalMetrics]]:
-        """Per queue, the intervals of a past day that had traffic (cti/state definitions)."""
-        start, end = day_bounds(day, tz)
+        """Per queue, the intervals of a past day that had traffic, by the live floor's
+        definitions in `config` (interval, T and wrap-up per queue, SL formula)."""
+        start, end = day_bounds(day, config.tz)
 
         def work() -> dict[str, list[IntervalMetrics]]:
-            counts = self._interval_counts(
-                IntervalClock(minutes, tz),
-                start,
-                end,
-                end,
-                sl_threshold_s,
-                short_abandon_s,
-                wrapup_s,
-                queue,
-            )
+            counts = self._interval_counts(config, start, end, end, queue)
             table: dict[str, list[IntervalMetrics]] = {}
             for (q, _s0), c in sorted(counts.items()):
-                table.setdefault(q, []).append(build_metrics(c, sl_threshold_s, formula))
+                table.setdefault(q, []).append(_metrics(c, q, config))
             return table
 
         return self._guard("build the interval table", work)  # type: ignore[no-any-return]
 
     def interval_at(
-        self,
-        ts: float,
-        *,
-        minutes: int = 30,
-        tz: tzinfo | None = None,
-        sl_threshold_s: float = 20.0,
-        short_abandon_s: float = 5.0,
-        formula: SlFormula = SlFormula.ANSWERED_AND_LATE_ABANDONED,
-        wrapup_s: float = 0.0,
+        self, ts: float, config: FloorConfig = DEFINITIONS
     ) -> dict[str, IntervalMetrics]:
         """Per queue, the interval holding `ts` as the live queue meter showed it at `ts`:
         only calls that had left the queue by then are counted (floor replay's queue cards)."""
-        clock = IntervalClock(minutes, tz)
-        start, end = clock.interval_bounds(ts)
+        start, end = IntervalClock(config.interval_minutes, config.tz).interval_bounds(ts)
 
         def work() -> dict[str, IntervalMetrics]:
-            counts = self._interval_counts(
-                clock, start, end, ts, sl_threshold_s, short_abandon_s, wrapup_s, None
-            )
-            return {q: build_metrics(c, sl_threshold_s, formula) for (q, _s0), c in counts.items()}
+            counts = self._interval_counts(config, start, end, ts, None)
+            return {q: _metrics(c, q, config) for (q, _s0), c in counts.items()}
 
         return self._guard("rebuild the queue figures", work)  # type: ignore[no-any-return]
 
     def _interval_counts(
         self,
-        clock: IntervalClock,
+        config: FloorConfig,
         start: float,
         end: float,
         until: float,
-        sl_threshold_s: float,
-        short_abandon_s: float,
-        wrapup_s: float,
         queue: str | None,
     ) -> dict[tuple[str, float], IntervalCounts]:
         """Counts per (queue, interval start) of what happened in [start, end) up to `until`."""
+        clock = IntervalClock(config.interval_minutes, config.tz)
         j = self.m["journal"]
         counts: dict[tuple[str, float], IntervalCounts] = {}
 
@@ -949,13 +921,13 @@ class Review:
             settled.add(str(linkedid))
             c = bucket(q, _s(ts_us)) if q is not None else None
             if c is not None:
-                c.add_answered(_field_number(fields, "HoldTime"), sl_threshold_s)
+                c.add_answered(_field_number(fields, "HoldTime"), config.threshold(q))
         for ts_us, q, linkedid, fields in kinds["QueueCallerAbandon"]:
             settled.add(str(linkedid))
             c = bucket(q, _s(ts_us)) if q is not None else None
             if c is not None:
                 wait = _field_number(fields, "HoldTime")
-                c.add_abandoned(wait, sl_threshold_s, short_abandon_s)
+                c.add_abandoned(wait, config.threshold(q), config.short_abandon_s)
         for ts_us, q, linkedid, _f in kinds["QueueCallerLeave"]:
             call = str(linkedid)
             if call in settled or q is None:
@@ -968,7 +940,7 @@ class Review:
         for ts_us, q, _linkedid, fields in kinds["AgentComplete"]:
             c = bucket(q, _s(ts_us)) if q is not None else None
             if c is not None:
-                c.add_completed(_field_number(fields, "TalkTime"), wrapup_s)
+                c.add_completed(_field_number(fields, "TalkTime"), config.wrapup(q))
         return counts
 
     def expected_arrivals(
@@ -1007,6 +979,10 @@ class Review:
             return sum(seen) / len(seen) if seen else None
 
         return self._guard("read arrival history", work)  # type: ignore[no-any-return]
+
+
+def _metrics(c: IntervalCounts, queue: str, config: FloorConfig) -> IntervalMetrics:
+    return build_metrics(c, config.threshold(queue), config.sl_formula)
 
 
 def _field_number(fields: str, name: str) -> float:

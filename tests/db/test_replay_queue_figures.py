@@ -34,7 +34,13 @@ def test_replayed_queue_figures_are_the_live_meters_of_that_minute(
     tmp_path: Path, formula: SlFormula
 ) -> None:
     feed = SimFeed("water", seed=11, warmup_s=0)
-    config = FloorConfig(interval_minutes=15, sl_threshold_s=15.0, sl_formula=formula, wrapup_s=25)
+    config = FloorConfig(
+        interval_minutes=15,
+        sl_threshold_s=15.0,
+        sl_threshold_by_queue={"urban": 8.0},  # as the live meter: T per queue
+        sl_formula=formula,
+        wrapup_s=25,
+    )
     store = FloorStore(config, feed.clock)
     live: dict[float, dict[str, tuple[object, ...]]] = {}
     path = tmp_path / "figures.sqlite3"
@@ -49,14 +55,7 @@ def test_replayed_queue_figures_are_the_live_meters_of_that_minute(
     with open_review(path) as review:
         compared = 0
         for ts, meters in live.items():
-            replayed = review.interval_at(
-                ts,
-                minutes=15,
-                sl_threshold_s=15.0,
-                short_abandon_s=config.short_abandon_s,
-                formula=formula,
-                wrapup_s=25,
-            )
+            replayed = review.interval_at(ts, config)
             for queue, shown in meters.items():
                 m = replayed.get(queue)
                 if m is None:  # no call has left this queue yet in this interval

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cti.state.config import FloorConfig
 from db.floor_replay import LOGGED_OUT, FloorReducer
 from db.review import Review, day_bounds, open_review
 from db.review_rows import ReviewFilter
@@ -115,7 +116,7 @@ def test_interval_table_matches_independent_counts(
 ) -> None:
     day = hotline.first_day + timedelta(days=1)
     start, end = day_bounds(day)
-    table = review.interval_table(day, sl_threshold_s=20)
+    table = review.interval_table(day, FloorConfig(sl_threshold_s=20))
     in_day = "ts_us >= ? AND ts_us < ?"
     bounds = (start * 1e6, end * 1e6)
     for queue in QUEUES:
