@@ -22,21 +22,24 @@ pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
 T0 = 1_795_337_200.0
 
 
+def urban(waiting: int, **current: Any) -> SimpleNamespace:
+    """The queue view fields the alarm adapter reads (90 % target)."""
+    return SimpleNamespace(
+        name="urban",
+        waiting=waiting,
+        longest_wait_s=None,
+        current=SimpleNamespace(**current),
+        projection=SimpleNamespace(target_percent=90.0),
+    )
+
+
 class FloorFigures:
     """Only what the alarm adapter reads: one queue far below its target, one long call."""
 
     is_live = True
 
     def queues(self) -> list[Any]:
-        return [
-            SimpleNamespace(
-                name="urban",
-                waiting=0,
-                longest_wait_s=None,
-                current=SimpleNamespace(sl_percent=50.0, offered=30, abandon_percent=0.0),
-                projection=SimpleNamespace(target_percent=90.0),
-            )
-        ]
+        return [urban(waiting=0, sl_percent=50.0, offered=30, abandon_percent=0.0)]
 
     def agents(self) -> list[Any]:
         return [
@@ -116,15 +119,7 @@ class WaitingQueue:
         self.waiting = 0
 
     def queues(self) -> list[Any]:
-        return [
-            SimpleNamespace(
-                name="urban",
-                waiting=self.waiting,
-                longest_wait_s=None,
-                current=SimpleNamespace(sl_percent=None, offered=0, abandon_percent=None),
-                projection=SimpleNamespace(target_percent=90.0),
-            )
-        ]
+        return [urban(waiting=self.waiting, sl_percent=None, offered=0, abandon_percent=None)]
 
     def agents(self) -> list[Any]:
         return []
