@@ -71,6 +71,7 @@ from widgets.agent_tiles import AgentTileDelegate, AgentTileView, TileRow
 from widgets.charts import StateTimeline, TrafficChart
 from widgets.queue_meters import QueueMeterDelegate, QueueMeterView, QueueRow
 from widgets.segments import Segment
+from widgets.state_style import mode_label
 
 log = logging.getLogger(__name__)
 _Index = QModelIndex | QPersistentModelIndex
@@ -171,6 +172,15 @@ def alarm_changes_label(text: str) -> str:
     return "; ".join(shown)
 
 
+def modes_label(text: str) -> str:
+    """A session's modes ("listen 09:43:20 → whisper 09:44:10") in the UI language."""
+    shown = []
+    for segment in text.split(" → "):
+        mode, _, at = segment.partition(" ")
+        shown.append(f"{mode_label(mode)} {at}".strip())
+    return " → ".join(shown)
+
+
 # Columns whose recorded values are codes: shown in the UI language (exports keep the codes).
 _VALUE_LABELS: dict[str, Callable[[str], str]] = {
     "action": action_label,
@@ -180,6 +190,7 @@ _VALUE_LABELS: dict[str, Callable[[str], str]] = {
     "severity": severity_label,
     "setting": setting_label,
     "changes": alarm_changes_label,
+    "modes": modes_label,
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +59,11 @@ def test_review_tables_replay_export_verify(qtbot: Any, water_record: Path, tmp_
     win.show()
     assert win.tables["Actions"].rowCount() == 1
     assert win.tables["Monitoring sessions"].rowCount() == 1
-    modes = win.tables["Monitoring sessions"].table.rows[0]
+    sessions = win.tables["Monitoring sessions"]
+    modes = sessions.table.rows[0]
     assert "whisper" in " ".join(str(c) for c in modes)
+    shown = sessions.data(sessions.index(0, sessions.table.columns.index("modes")))
+    assert re.fullmatch(r"Listen \d\d:\d\d:\d\d → Whisper \d\d:\d\d:\d\d", shown), shown
     assert win.tables["Alarms"].rowCount() == 1
     actions = win.tables["Actions"]
     columns = actions.table.columns
