@@ -119,6 +119,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     from console.shell import ShellController
     from console.status import StatusPresenter
     from console.theme import apply_theme
+    from cti.state.config import definitions_json
     from cti.state.store import FloorStore
 
     paths.ensure()
@@ -135,6 +136,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     store = FloorStore(floor_config(settings.floor, history), time.time)
     record = RecordLink.open(
         paths.record,
+        definitions=definitions_json(store.config),
         retention_days=settings.record.keep_days,
         # replay derives wrap-up as the live floor does when Asterisk does not report it
         default_wrapup_s=float(max(0, settings.floor.wrapup_s)),

@@ -65,7 +65,7 @@ from db.export import (
     header_lines,
 )
 from db.floor_replay import QueueAt
-from db.review import Review, open_review
+from db.review import Review, day_bounds, open_review
 from db.review_rows import ReviewFilter
 from widgets.agent_tiles import AgentTileDelegate, AgentTileView, TileRow
 from widgets.charts import StateTimeline, TrafficChart
@@ -214,6 +214,25 @@ def _alarm_message(row: dict[str, Any]) -> str | None:
 _ROW_LABELS: dict[str, Callable[[dict[str, Any]], str | None]] = {"message": _alarm_message}
 
 _ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
+
+
+def definitions_text(config: FloorConfig, since: float | None) -> str:
+    """Which definitions the interval figures use, and whose they are."""
+    t = QCoreApplication.translate
+    rule = (
+        t("ReviewWindow", "SL = %1, T = %2 s, target %3 %, %4-minute intervals")
+        .replace("%1", config.sl_formula.text)
+        .replace("%2", f"{config.sl_threshold_s:g}")
+        .replace("%3", f"{config.sl_target * 100:g}")
+        .replace("%4", str(config.interval_minutes))
+    )
+    if since is None:
+        who = t("ReviewWindow", "this console's definitions (the record holds none for that day)")
+    else:
+        who = t("ReviewWindow", "as the console started at %1 ran them").replace(
+            "%1", datetime.fromtimestamp(since).strftime("%Y-%m-%d %H:%M")
+        )
+    return f"{rule} — {who}"
 
 
 def replay_queue_row(
@@ -401,7 +420,10 @@ class ReviewWindow(QMainWindow):
         row.addWidget(QLabel(self.tr("Day")))
         row.addWidget(self.interval_day)
         row.addWidget(self.interval_btn)
-        row.addStretch(1)
+        self.definitions_label = QLabel()
+        self.definitions_label.setObjectName("intervalDefinitions")
+        self.definitions_label.setWordWrap(True)
+        row.addWidget(self.definitions_label, 1)
         ivl.addLayout(row)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.interval_view)
@@ -524,9 +546,19 @@ class ReviewWindow(QMainWindow):
             )
         self.timeline.set_rows([self._agent_label(a) for a in agents], rows)
 
+    def config_at(self, ts: float) -> tuple[FloorConfig, float | None]:
+        """The definitions the recording console ran with at `ts`, else this window's own."""
+        try:
+            return self.review.definitions_at(ts, self.config)
+        except RecordError as exc:
+            log.warning("floor definitions unreadable, using the console's: %s", exc)
+            return self.config, None
+
     def _on_intervals(self) -> None:
         day: date = self.interval_day.date().toPython()
-        table = self.review.interval_table(day, self.config)
+        config, since = self.config_at(day_bounds(day)[1])
+        self.definitions_label.setText(definitions_text(config, since))
+        table = self.review.interval_table(day, config)
         rows: list[list[Any]] = []
         starts: dict[float, list[Any]] = {}
         for q, metrics in sorted(table.items()):
@@ -567,7 +599,7 @@ class ReviewWindow(QMainWindow):
         keys = sorted(starts)
         sl: list[float | None] = []
         for k in keys:
-            terms = [sl_terms(m, self.config.sl_formula) for m in starts[k]]
+            terms = [sl_terms(m, config.sl_formula) for m in starts[k]]
             num, den = sum(n for n, _ in terms), sum(d for _, d in terms)
             sl.append(100.0 * num / den if den else None)
         self.interval_chart.set_data(
@@ -576,7 +608,7 @@ class ReviewWindow(QMainWindow):
             [sum(m.answered for m in starts[k]) for k in keys],
             [sum(m.abandoned for m in starts[k]) for k in keys],
             sl,
-            self.config.sl_target * 100.0,
+            config.sl_target * 100.0,
         )
 
     # -- replay --------------------------------------------------------------------------
@@ -604,7 +636,8 @@ class ReviewWindow(QMainWindow):
 
         try:
             floor = self.review.floor_at(ts, tick)
-            figures = self.review.interval_at(ts, self.config)
+            config, _ = self.config_at(ts)
+            figures = self.review.interval_at(ts, config)
         except RecordError as exc:
             progress.close()
             if not progress.wasCanceled():
@@ -629,7 +662,7 @@ class ReviewWindow(QMainWindow):
         self.replay_agents.reset_rows(tiles)
         self.replay_queues.reset_rows(
             [
-                replay_queue_row(q, figures.get(q.name), ts, self.config)
+                replay_queue_row(q, figures.get(q.name), ts, config)
                 for q in sorted(floor.queues.values(), key=lambda q: q.name)
             ]
         )

@@ -396,8 +396,13 @@ def open_record(
     on_commit: Callable[[int], None] | None = None,
     on_error: Callable[[RecordError], None] | None = None,
     clock: Callable[[], float] = time.time,
+    definitions: Mapping[str, Any] | None = None,
 ) -> Record:
     """Open (or create) a record for writing and start its writer thread.
+
+    `definitions`: the definitions of the floor figures this console runs with
+    (cti.state.config.definitions_json), kept in the record_open row so a review of a past day
+    uses them (`Review.definitions_at`).
 
     Raises a RecordError subclass for files that are not records, newer records, locked or read-
     only files; the file is not modified in those cases. `on_commit(last_seq)` and
@@ -430,11 +435,13 @@ def open_record(
         workstation or default_workstation(),
         clock,
     )
-    details = {
+    details: dict[str, Any] = {
         "python": sys.version.split()[0],
         "platform": platform.platform(terse=True),
         "schema": SCHEMA_VERSION,
     }
+    if definitions is not None:
+        details["floor"] = dict(definitions)
     record._put(_RECORD_OPEN, None, (app, purpose, os.getpid(), json_text(details)))
     return record
 

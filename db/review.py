@@ -33,7 +33,7 @@ from typing import Any
 
 import peewee as pw
 
-from cti.state.config import FloorConfig
+from cti.state.config import FloorConfig, config_from_definitions
 from cti.state.intervals import IntervalClock
 from cti.state.metrics import IntervalCounts, IntervalMetrics, build_metrics
 from db.dbapi import run_query
@@ -844,6 +844,30 @@ class Review:
         return self._guard("build the agent timeline", work)  # type: ignore[no-any-return]
 
     # ------------------------------------------------------------------ intervals
+
+    def definitions_at(
+        self, ts: float, base: FloorConfig = DEFINITIONS
+    ) -> tuple[FloorConfig, float | None]:
+        """The figures' definitions the console writing the record ran with at `ts` (from its
+        session's record_open row; the console applies changed definitions from its next
+        start), and when that session began. (`base`, None) when the record has none."""
+
+        def work() -> tuple[FloorConfig, float | None]:
+            o = self.m["record_open"]
+            rows = (
+                o.select(o.ts_us, o.details)
+                .where(o.ts_us <= _us(ts))
+                .order_by(o.ts_us.desc(), o.seq.desc())
+                .tuples()
+            )
+            for ts_us, details in self._raw(rows):
+                data = _json(details)
+                floor = data.get("floor") if isinstance(data, dict) else None
+                if isinstance(floor, dict):
+                    return config_from_definitions(floor, base), _s(int(ts_us))
+            return base, None
+
+        return self._guard("read the floor definitions", work)  # type: ignore[no-any-return]
 
     def interval_table(
         self, day: date, config: FloorConfig = DEFINITIONS, *, queue: str | None = None

@@ -8,9 +8,9 @@ default for queues not listed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import tzinfo
-from typing import Protocol
+from typing import Any, Protocol
 
 from cti.state.metrics import SlFormula
 from cti.state.scores import ScoreRule
@@ -85,3 +85,53 @@ class FloorConfig:
 
     def wrapup(self, queue: str) -> float:
         return self.wrapup_by_queue.get(queue, self.wrapup_s)
+
+
+# The definitions behind the figures, as the record keeps them for each console session, so a
+# past day can be reviewed by the definitions the floor was run with.
+_DEFINITION_NUMBERS = ("sl_threshold_s", "sl_target", "short_abandon_s", "wrapup_s")
+_DEFINITION_MAPS = ("sl_threshold_by_queue", "sl_target_by_queue", "wrapup_by_queue")
+
+
+def definitions_json(config: FloorConfig) -> dict[str, Any]:
+    """`config`'s definitions of the figures as plain JSON values."""
+    out: dict[str, Any] = {
+        "interval_minutes": config.interval_minutes,
+        "sl_formula": config.sl_formula.value,
+    }
+    for name in _DEFINITION_NUMBERS:
+        out[name] = float(getattr(config, name))
+    for name in _DEFINITION_MAPS:
+        out[name] = {str(k): float(v) for k, v in getattr(config, name).items()}
+    return out
+
+
+def config_from_definitions(data: Mapping[str, Any], base: FloorConfig) -> FloorConfig:
+    """`base` with the recorded definitions in `data`; a missing or malformed value (another
+    version, a hand-edited file) keeps `base`'s, so a review never fails on them."""
+    changes: dict[str, Any] = {}
+    minutes = data.get("interval_minutes")
+    if minutes in (15, 30, 60):
+        changes["interval_minutes"] = minutes
+    formula = data.get("sl_formula")
+    if formula in {f.value for f in SlFormula}:
+        changes["sl_formula"] = SlFormula(formula)
+    for name in _DEFINITION_NUMBERS:
+        value = _amount(data.get(name))
+        if value is not None:
+            changes[name] = value
+    for name in _DEFINITION_MAPS:
+        per_queue = data.get(name)
+        if isinstance(per_queue, dict):
+            amounts = {str(k): _amount(v) for k, v in per_queue.items()}
+            changes[name] = {k: v for k, v in amounts.items() if v is not None}
+    try:
+        return replace(base, **changes)
+    except ValueError:  # e.g. a target outside (0, 1]
+        return base
+
+
+def _amount(value: object) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0:
+        return float(value)
+    return None

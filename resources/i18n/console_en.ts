@@ -332,151 +332,151 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="165" />
+        <location filename="../../console/review_window.py" line="166" />
         <source>Escalated (not acknowledged in time)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="302" />
+        <location filename="../../console/review_window.py" line="333" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="318" />
+        <location filename="../../console/review_window.py" line="349" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="320" />
+        <location filename="../../console/review_window.py" line="351" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="322" />
-        <location filename="../../console/review_window.py" line="675" />
+        <location filename="../../console/review_window.py" line="353" />
+        <location filename="../../console/review_window.py" line="710" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="326" />
+        <location filename="../../console/review_window.py" line="357" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="327" />
+        <location filename="../../console/review_window.py" line="358" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="328" />
+        <location filename="../../console/review_window.py" line="359" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="329" />
+        <location filename="../../console/review_window.py" line="360" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="330" />
+        <location filename="../../console/review_window.py" line="361" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="331" />
+        <location filename="../../console/review_window.py" line="362" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="361" />
-        <location filename="../../console/review_window.py" line="379" />
+        <location filename="../../console/review_window.py" line="392" />
+        <location filename="../../console/review_window.py" line="410" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="367" />
-        <location filename="../../console/review_window.py" line="389" />
+        <location filename="../../console/review_window.py" line="398" />
+        <location filename="../../console/review_window.py" line="420" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="373" />
+        <location filename="../../console/review_window.py" line="404" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="398" />
+        <location filename="../../console/review_window.py" line="432" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="426" />
-        <location filename="../../console/review_window.py" line="609" />
+        <location filename="../../console/review_window.py" line="460" />
+        <location filename="../../console/review_window.py" line="644" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="463" />
+        <location filename="../../console/review_window.py" line="487" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="464" />
+        <location filename="../../console/review_window.py" line="488" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="465" />
+        <location filename="../../console/review_window.py" line="489" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="466" />
+        <location filename="../../console/review_window.py" line="490" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="467" />
+        <location filename="../../console/review_window.py" line="491" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="473" />
+        <location filename="../../console/review_window.py" line="497" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="497" />
+        <location filename="../../console/review_window.py" line="521" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="590" />
+        <location filename="../../console/review_window.py" line="624" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="590" />
+        <location filename="../../console/review_window.py" line="624" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="596" />
+        <location filename="../../console/review_window.py" line="630" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="639" />
-        <location filename="../../console/review_window.py" line="663" />
+        <location filename="../../console/review_window.py" line="674" />
+        <location filename="../../console/review_window.py" line="698" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="666" />
+        <location filename="../../console/review_window.py" line="701" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
-<message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message></context>
+<message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message><message><source>as the console started at %1 ran them</source><translation type="unfinished" /></message><message><source>this console's definitions (the record holds none for that day)</source><translation type="unfinished" /></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -681,7 +681,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="447" />
+        <location filename="../../console/review_window.py" line="481" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

@@ -332,151 +332,151 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="165" />
+        <location filename="../../console/review_window.py" line="166" />
         <source>Escalated (not acknowledged in time)</source>
         <translation>已升级（未及时确认）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="302" />
+        <location filename="../../console/review_window.py" line="333" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="318" />
+        <location filename="../../console/review_window.py" line="349" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="320" />
+        <location filename="../../console/review_window.py" line="351" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="322" />
-        <location filename="../../console/review_window.py" line="675" />
+        <location filename="../../console/review_window.py" line="353" />
+        <location filename="../../console/review_window.py" line="710" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="326" />
+        <location filename="../../console/review_window.py" line="357" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="327" />
+        <location filename="../../console/review_window.py" line="358" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="328" />
+        <location filename="../../console/review_window.py" line="359" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="329" />
+        <location filename="../../console/review_window.py" line="360" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="330" />
+        <location filename="../../console/review_window.py" line="361" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="331" />
+        <location filename="../../console/review_window.py" line="362" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="361" />
-        <location filename="../../console/review_window.py" line="379" />
+        <location filename="../../console/review_window.py" line="392" />
+        <location filename="../../console/review_window.py" line="410" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="367" />
-        <location filename="../../console/review_window.py" line="389" />
+        <location filename="../../console/review_window.py" line="398" />
+        <location filename="../../console/review_window.py" line="420" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="373" />
+        <location filename="../../console/review_window.py" line="404" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="398" />
+        <location filename="../../console/review_window.py" line="432" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="426" />
-        <location filename="../../console/review_window.py" line="609" />
+        <location filename="../../console/review_window.py" line="460" />
+        <location filename="../../console/review_window.py" line="644" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="463" />
+        <location filename="../../console/review_window.py" line="487" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="464" />
+        <location filename="../../console/review_window.py" line="488" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="465" />
+        <location filename="../../console/review_window.py" line="489" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="466" />
+        <location filename="../../console/review_window.py" line="490" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="467" />
+        <location filename="../../console/review_window.py" line="491" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="473" />
+        <location filename="../../console/review_window.py" line="497" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="497" />
+        <location filename="../../console/review_window.py" line="521" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="590" />
+        <location filename="../../console/review_window.py" line="624" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="590" />
+        <location filename="../../console/review_window.py" line="624" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="596" />
+        <location filename="../../console/review_window.py" line="630" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="639" />
-        <location filename="../../console/review_window.py" line="663" />
+        <location filename="../../console/review_window.py" line="674" />
+        <location filename="../../console/review_window.py" line="698" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="666" />
+        <location filename="../../console/review_window.py" line="701" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
-<message><source>Console closed</source><translation>控制台已关闭</translation></message><message><source>Console started (system user)</source><translation>控制台启动（系统用户）</translation></message><message><source>Failed</source><translation>失败</translation></message><message><source>Password</source><translation>密码</translation></message><message><source>Signed out</source><translation>已签出</translation></message><message><source>Signed out by the supervisor</source><translation>班长签出</translation></message><message><source>Succeeded</source><translation>成功</translation></message></context>
+<message><source>Console closed</source><translation>控制台已关闭</translation></message><message><source>Console started (system user)</source><translation>控制台启动（系统用户）</translation></message><message><source>Failed</source><translation>失败</translation></message><message><source>Password</source><translation>密码</translation></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation>服务水平 = %1，T = %2 秒，目标 %3 %，每 %4 分钟一个时段</translation></message><message><source>Signed out</source><translation>已签出</translation></message><message><source>Signed out by the supervisor</source><translation>班长签出</translation></message><message><source>Succeeded</source><translation>成功</translation></message><message><source>as the console started at %1 ran them</source><translation>按 %1 启动的控制台所用定义</translation></message><message><source>this console's definitions (the record holds none for that day)</source><translation>本控制台的定义（记录中没有当天的定义）</translation></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -681,7 +681,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="447" />
+        <location filename="../../console/review_window.py" line="481" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

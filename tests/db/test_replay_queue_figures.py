@@ -93,3 +93,22 @@ def test_replayed_agent_states_are_the_live_tiles_of_that_minute(tmp_path: Path)
             assert replayed == {i: s for i, s in states.items() if i in replayed}, ts
     wrapping = sum(1 for states in live.values() for s in states.values() if s == "wrap_up")
     assert wrapping >= 3, "the check must cover agents in wrap-up"
+
+
+def test_a_past_day_is_reviewed_by_the_definitions_its_console_ran_with(tmp_path: Path) -> None:
+    from cti.state.config import definitions_json
+
+    path = tmp_path / "sessions.sqlite3"
+    morning = FloorConfig(sl_threshold_s=15.0, sl_target=0.8)
+    evening = FloorConfig(sl_threshold_s=30.0, sl_formula=SlFormula.OFFERED, interval_minutes=60)
+    t0 = 1_795_337_200.0
+    for start, config in ((t0, morning), (t0 + 8 * 3600, evening)):
+        with open_record(
+            path, "班长", "ws-1", clock=lambda s=start: s, definitions=definitions_json(config)
+        ) as rec:
+            rec.journal_event(start + 1, "QueueCallerJoin", {"Queue": "urban", "Uniqueid": "1"})
+    mine = FloorConfig(sl_threshold_s=20.0)  # the reviewing console's own settings
+    with open_review(path) as review:
+        assert review.definitions_at(t0 - 60, mine) == (mine, None)
+        assert review.definitions_at(t0 + 3600, mine) == (morning, t0)
+        assert review.definitions_at(t0 + 9 * 3600, mine) == (evening, t0 + 8 * 3600)

@@ -194,3 +194,31 @@ def test_the_filter_starts_with_everything_in_the_record(qtbot: Any, tmp_path: P
         "floor.sl_threshold_s"
     )
     win.close()
+
+
+def test_figures_use_the_definitions_the_recording_console_ran_with(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    from cti.state.config import FloorConfig, definitions_json
+    from db.record import open_record
+
+    feed = SimFeed("water", seed=9)
+    recorded = FloorConfig(sl_threshold_s=15.0, sl_target=0.8, wrapup_s=25.0)
+    path = tmp_path / "defs.sqlite3"
+    with open_record(
+        path, "王班长", "desk-4", clock=feed.clock, definitions=definitions_json(recorded)
+    ) as rec:
+        for ev in feed.snapshot_items():
+            rec.journal_event(feed.clock(), ev.name, ev.message.headers)
+        for _ in range(120):
+            for ev in feed.advance(5):
+                rec.journal_event(feed.clock(), ev.name, ev.message.headers)
+    win = ReviewWindow(open_review(path), config=FloorConfig(sl_threshold_s=20.0))
+    qtbot.addWidget(win)
+    win._on_intervals()
+    text = win.definitions_label.text()
+    assert "T = 15 s, target 80 %" in text and "as the console started at" in text, text
+    win.slider.setValue(win.slider.maximum())
+    win._on_replay()
+    assert {(m.sl_threshold_s, m.sl_target) for m in win.replay_queues.rows} == {(15, 0.8)}
+    win.close()
