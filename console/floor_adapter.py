@@ -14,8 +14,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
+from PySide6.QtCore import QCoreApplication
+
 from cti.state.agent_state import AgentState
-from cti.state.metrics import sl_projection, sl_terms
+from cti.state.metrics import SlFormula, sl_projection, sl_terms
 from cti.state.store import NOT_STAFFED
 from cti.state.views import AgentView, QueueView
 from widgets.agent_tiles import ALERT_ALARM, ALERT_NONE, ALERT_WARN, TileRow
@@ -45,6 +47,22 @@ class TileThresholds:
         if seconds >= limits[0]:
             return ALERT_WARN
         return ALERT_NONE
+
+
+def formula_label(formula: SlFormula) -> str:
+    """The service-level formula in the UI language (cti's own text is English)."""
+    t = QCoreApplication.translate
+    labels = {
+        SlFormula.ANSWERED_AND_LATE_ABANDONED: t(
+            "Formula", "answered within T / (answered + abandoned after T)"
+        ),
+        SlFormula.ANSWERED: t("Formula", "answered within T / answered"),
+        SlFormula.ANSWERED_AND_ABANDONED: t(
+            "Formula", "(answered within T + abandoned within T) / (answered + abandoned)"
+        ),
+        SlFormula.OFFERED: t("Formula", "answered within T / offered"),
+    }
+    return labels.get(formula, formula.text)
 
 
 def extension_of(agent: AgentView) -> str:
@@ -140,7 +158,7 @@ def queue_row(
         ringing=by.get(AgentState.RINGING, 0),
         required=st.required_agents,
         staffed=st.staffed_agents,
-        formula=cur.sl_formula.text,
+        formula=formula_label(cur.sl_formula),
         interval=interval_label(cur.start, cur.end),
         forecast_source=st.arrivals_source,
         version=next(_versions),

@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 
 from console.agent_actions import action_names
 from console.alarms_view import kind_label, recorded_alarm_text, severity_label
-from console.floor_adapter import interval_label, state_counts
+from console.floor_adapter import formula_label, interval_label, state_counts
 from console.floor_models import AgentTileModel, QueueMeterModel
 from console.record_link import SESSION_METHOD
 from console.settings_dialog import setting_label
@@ -221,7 +221,7 @@ def definitions_text(config: FloorConfig, since: float | None) -> str:
     t = QCoreApplication.translate
     rule = (
         t("ReviewWindow", "SL = %1, T = %2 s, target %3 %, %4-minute intervals")
-        .replace("%1", config.sl_formula.text)
+        .replace("%1", formula_label(config.sl_formula))
         .replace("%2", f"{config.sl_threshold_s:g}")
         .replace("%3", f"{config.sl_target * 100:g}")
         .replace("%4", str(config.interval_minutes))
@@ -259,7 +259,7 @@ def replay_queue_row(
         oldest_join=(ts - q.longest_wait_s) if q.longest_wait_s else None,
         sl_target=target,
         sl_threshold_s=int(config.threshold(q.name)),
-        formula=config.sl_formula.text,
+        formula=formula_label(config.sl_formula),
         interval=interval_label(start, end),
         **state_counts(by),
         **figures,

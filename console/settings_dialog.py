@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.floor_adapter import formula_label
 from console.secrets import SecretStore
 from console.settings import (
     PBX_ASTERISK,
@@ -206,7 +207,7 @@ class SettingsDialog(QDialog):
         self.sl_target = self._spin(f.sl_target_percent, 1, 100, " %")
         self.sl_formula = QComboBox()
         for formula in SlFormula:
-            self.sl_formula.addItem(formula.text, formula.value)
+            self.sl_formula.addItem(formula_label(formula), formula.value)
         self.sl_formula.setCurrentIndex(max(0, self.sl_formula.findData(f.sl_formula)))
         self.short_abandon = self._spin(f.short_abandon_s, 0, 60, sec)
         self.wrapup = self._spin(f.wrapup_s, 0, 3600, sec)

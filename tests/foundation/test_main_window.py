@@ -33,6 +33,10 @@ def test_language_switch_retranslates_menus(console, qtbot) -> None:  # type: ig
     w.language_actions["zh_CN"].trigger()
     qtbot.waitUntil(lambda: "文件" in w.file_menu.title(), timeout=3000)
     assert console.shell.settings.ui.language == "zh_CN"
+    from console.floor_adapter import formula_label
+    from cti.state.metrics import SlFormula
+
+    assert formula_label(SlFormula.OFFERED) == "T 内接通 / 呼入"  # cti's own text is English
     w.language_actions["en"].trigger()
     qtbot.waitUntil(lambda: w.file_menu.title() == "&File", timeout=3000)
 
