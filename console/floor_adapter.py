@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from cti.state.agent_state import AgentState
 from cti.state.metrics import SlFormula, sl_projection, sl_terms
@@ -49,20 +49,23 @@ class TileThresholds:
         return ALERT_NONE
 
 
+# Marked for translation here, translated one at a time (queue rows are built on the GUI
+# thread for every queue that changed).
+_FORMULA_TEXT = {
+    SlFormula.ANSWERED_AND_LATE_ABANDONED: QT_TRANSLATE_NOOP(
+        "Formula", "answered within T / (answered + abandoned after T)"
+    ),
+    SlFormula.ANSWERED: QT_TRANSLATE_NOOP("Formula", "answered within T / answered"),
+    SlFormula.ANSWERED_AND_ABANDONED: QT_TRANSLATE_NOOP(
+        "Formula", "(answered within T + abandoned within T) / (answered + abandoned)"
+    ),
+    SlFormula.OFFERED: QT_TRANSLATE_NOOP("Formula", "answered within T / offered"),
+}
+
+
 def formula_label(formula: SlFormula) -> str:
     """The service-level formula in the UI language (cti's own text is English)."""
-    t = QCoreApplication.translate
-    labels = {
-        SlFormula.ANSWERED_AND_LATE_ABANDONED: t(
-            "Formula", "answered within T / (answered + abandoned after T)"
-        ),
-        SlFormula.ANSWERED: t("Formula", "answered within T / answered"),
-        SlFormula.ANSWERED_AND_ABANDONED: t(
-            "Formula", "(answered within T + abandoned within T) / (answered + abandoned)"
-        ),
-        SlFormula.OFFERED: t("Formula", "answered within T / offered"),
-    }
-    return labels.get(formula, formula.text)
+    return QCoreApplication.translate("Formula", _FORMULA_TEXT.get(formula, formula.text))
 
 
 def extension_of(agent: AgentView) -> str:
