@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from cti.state.agent_state import AgentState, derive_state
+
 LOGGED_OUT = "LOGGED_OUT"
 READY = "READY"
 NOT_READY = "NOT_READY"
@@ -380,24 +382,18 @@ class FloorReducer:
     # -- derivation ---------------------------------------------------------------------
 
     def _derive(self, a: _Agent, now: float) -> tuple[str, str | None]:
-        """The live store's rules in their order (cti/state/agent_state.py), first match wins;
-        a removed member's device status is no longer reported, so only a queue call in
-        progress keeps it from LOGGED_OUT."""
-        if not a.queues and not a.talking:
-            return LOGGED_OUT, None
-        if a.status in (4, 5):
-            return UNAVAILABLE, None
-        if (a.talking and a.hold) or a.status == 8:
-            return ON_HOLD, None
-        if a.talking or a.status in (2, 7) or (a.status == 3 and not a.ringing):
-            return TALKING, None
-        if a.ringing or a.status in (3, 6):
-            return RINGING, None
-        if now < a.wrapup_until:
-            return WRAP_UP, None
-        if a.paused:
-            return NOT_READY, a.reason or None
-        return READY, None
+        """The live store's rules (cti.state.agent_state.derive_state). Device states of an
+        agent that left every queue are no longer journalled, so its last one is not used."""
+        state = derive_state(
+            member=bool(a.queues),
+            device=a.status if a.queues else 0,
+            queue_call=a.talking,
+            offered=a.ringing,
+            on_hold=a.talking and a.hold,
+            in_wrapup=now < a.wrapup_until,
+            paused_everywhere=a.paused,
+        )
+        return state.name, (a.reason or None) if state is AgentState.NOT_READY else None
 
     def _restate(self, interface: str, ts: float) -> None:
         agent = self.agents.get(interface)
