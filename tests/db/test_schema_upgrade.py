@@ -20,6 +20,21 @@ from db.review import open_review
 pytestmark = pytest.mark.timeout(30)
 
 
+DROP_NEW_TABLE = "DROP TABLE alarm_change"
+AS_SCHEMA_1 = "UPDATE meta SET value = '1' WHERE name = 'schema_version'"
+
+
+def _run_sql(path: Path, *statements: str) -> None:
+    """Edit the file behind the console's back, as a tool or an attacker would."""
+    connection = sqlite3.connect(path)
+    try:
+        for sql in statements:
+            connection.execute(sql)
+        connection.commit()
+    finally:
+        connection.close()
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -36,13 +51,7 @@ def _schema_1_record(path: Path) -> Path:
         )
         rec.alarm_acknowledged(alarm, "已安排", ts=T0 + 40)
         rec.sign_in("班长", method="os_user", ts=T0 - 5)
-    connection = sqlite3.connect(path)
-    try:
-        connection.execute("DROP TABLE alarm_change")
-        connection.execute("UPDATE meta SET value = '1' WHERE name = 'schema_version'")
-        connection.commit()
-    finally:
-        connection.close()
+    _run_sql(path, DROP_NEW_TABLE, AS_SCHEMA_1)
     return path
 
 
@@ -86,10 +95,7 @@ def test_a_current_record_without_its_new_table_is_damaged(tmp_path: Path) -> No
     path = tmp_path / "new.sqlite3"
     with open_record(path, "班长", "desk-1") as rec:
         rec.journal_event(T0, "QueueCallerJoin", {"Queue": "urban", "Uniqueid": "1"})
-    connection = sqlite3.connect(path)
-    connection.execute("DROP TABLE alarm_change")
-    connection.commit()
-    connection.close()
+    _run_sql(path, DROP_NEW_TABLE)
     with pytest.raises(WrongSchemaError, match="missing table"):
         open_review(path)
     with pytest.raises(WrongSchemaError, match="missing table"):
@@ -104,10 +110,6 @@ def test_passing_a_record_off_as_schema_1_does_not_hide_its_alarm_changes(
         alarm = rec.alarm_raised("waiting", "warning", "Queue urban: 6 calls waiting", ts=T0)
         rec.alarm_changed(alarm, "escalated", "warning", "Queue urban: 6 calls waiting", ts=T0 + 1)
         rec.alarm_cleared(alarm, ts=T0 + 2)
-    connection = sqlite3.connect(path)
-    connection.execute("DROP TABLE alarm_change")
-    connection.execute("UPDATE meta SET value = '1' WHERE name = 'schema_version'")
-    connection.commit()
-    connection.close()
+    _run_sql(path, DROP_NEW_TABLE, AS_SCHEMA_1)
     result = verify(path)
     assert not result.ok and result.problem == "deleted"
