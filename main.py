@@ -173,6 +173,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     window.monitor_banner.hide()
     monitor.banner_changed.connect(window.show_monitor_banner)
     monitor.registration_changed.connect(window.sip_label.setText)
+    monitor.session_lost.connect(window.show_notice)
     link.lab_started.connect(
         lambda info: (
             monitor.configure(
@@ -195,7 +196,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     strip = AlarmStrip()
     window.top_area.addWidget(strip)
     outputs = AlarmOutputs(settings.devices, paths.outbox, parent=window)
-    outputs.status_changed.connect(lambda text: window.statusBar().showMessage(text, 15000))
+    outputs.status_changed.connect(window.show_notice)
     alarms = AlarmController(
         store,
         strip,

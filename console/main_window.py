@@ -206,6 +206,10 @@ class MainWindow(QMainWindow):
         self.monitor_banner.setText(text)
         self.monitor_banner.setVisible(bool(text))
 
+    def show_notice(self, text: str) -> None:
+        """Something the supervisor should read but need not answer (status bar, 15 s)."""
+        self.statusBar().showMessage(text, 15000)
+
     def set_stale(self, stale: bool, text: str = "") -> None:
         self.stale_banner.setVisible(stale)
         self.stale_banner.setText(text)

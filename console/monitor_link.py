@@ -25,6 +25,30 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("Monitoring", text)
 
 
+def end_reason_label(text: str) -> str:
+    """Why a monitoring session ended (the record's English sentence) in the UI language;
+    words this console never writes are shown as recorded."""
+    from cti.sip.end_reasons import EndCode, parse
+
+    reason = parse(text)
+    if reason is None:
+        return text
+    labels = {
+        EndCode.STOPPED: _t("Stopped by the supervisor"),
+        EndCode.CONSOLE_CLOSED: _t("The console was closed"),
+        EndCode.START_FAILED: _t("Could not start monitoring: %1"),
+        EndCode.PHONE_SHUT_DOWN: _t("The console's SIP phone was shut down"),
+        EndCode.PBX_ENDED: _t(
+            "The PBX ended the monitoring call, usually because the agent's call ended (%1)"
+        ),
+        EndCode.NOT_STARTED: _t("The PBX did not connect the monitoring call (%1)"),
+        EndCode.ORIGINATE_REFUSED: _t("The PBX refused to start monitoring: %1"),
+        EndCode.CONNECT_TIMEOUT: _t("No monitoring call from the PBX within %1 s"),
+        EndCode.NO_AUDIO: _t("No audio from the PBX for %1 s: is the PBX reachable?"),
+    }
+    return labels[reason.code].replace("%1", reason.detail)
+
+
 class RecordMonitorAudit:
     """MonitorAudit → the record's monitoring rows."""
 
@@ -66,10 +90,14 @@ class MonitorLink(QObject):
     Signals:
         banner_changed(str): text of the monitoring banner ("" hides it).
         registration_changed(str): the SIP account's state in words.
+        session_lost(str): a session ended without the supervisor stopping it (the agent's
+            call ended, the PBX refused or went silent), and why, in words. Without it the
+            banner would just vanish while the supervisor is still listening.
     """
 
     banner_changed = Signal(str)
     registration_changed = Signal(str)
+    session_lost = Signal(str)
 
     def __init__(
         self, record: Any, store: Any, originate: Any = None, parent: QObject | None = None
@@ -122,7 +150,6 @@ class MonitorLink(QObject):
             audio_port=self.bridge.port_name,
             originate=self.originate,
         )
-        self.phone.add_listener(self._on_event)
         self.timer.start()
         return True
 
@@ -135,13 +162,27 @@ class MonitorLink(QObject):
     def _poll(self) -> None:
         try:
             self.phone.poll(0)
-            self.phone.drain_events()  # listeners already saw them; keep the queue empty
+            # The stack's events and the session's own (started, mode, ended), in order: the
+            # session posts to this queue, which the phone's listeners never see.
+            events = self.phone.drain_events()
         except Exception:
             log.exception("SIP poll failed")
+            return
+        for event in events:
+            self._on_event(event)
+        if events:
+            self._render_banner()
 
     def _on_event(self, event: Any) -> None:
-        from cti.sip.events import RegistrationChanged
+        from cti.sip.end_reasons import EXPECTED
+        from cti.sip.events import MonitorEnded, RegistrationChanged
 
+        if isinstance(event, MonitorEnded) and event.why.code not in EXPECTED:
+            self.session_lost.emit(
+                _t("Monitoring of %1 ended: %2")
+                .replace("%1", self._agent_text(event.agent))
+                .replace("%2", end_reason_label(event.reason))
+            )
         if isinstance(event, RegistrationChanged):
             texts = {
                 "registered": _t("SIP phone: registered"),
@@ -150,15 +191,13 @@ class MonitorLink(QObject):
                 "failed": _t("SIP phone: registration failed (%1)").replace("%1", event.reason),
             }
             self.registration_changed.emit(texts.get(event.state.value, event.state.value))
-        self._render_banner()
 
     def _render_banner(self) -> None:
         s = self.session
         if s is None or not s.busy:
             self.banner_changed.emit("")
             return
-        agent = self.store.agent(self._agent_iface) if self._agent_iface else None
-        who = f"{agent.name} ({s.agent})" if agent is not None else s.agent
+        who = self._agent_text(s.agent)
         mode = {
             "listen": _t("LISTENING to"),
             "whisper": _t("WHISPERING to"),
@@ -174,6 +213,10 @@ class MonitorLink(QObject):
         if q is not None and getattr(q, "mos", None):
             text += f"   MOS {q.mos:.1f}"
         self.banner_changed.emit(text)
+
+    def _agent_text(self, extension: str) -> str:
+        agent = self.store.agent(self._agent_iface) if self._agent_iface else None
+        return f"{agent.name} ({extension})" if agent is not None else extension
 
     # -- MonitorPort ---------------------------------------------------------------------------
     def start(self, agent: Any, mode: str) -> None:

@@ -49,6 +49,7 @@ from console.agent_actions import action_names
 from console.alarms_view import kind_label, recorded_alarm_text, severity_label
 from console.floor_adapter import formula_label, interval_label, state_counts
 from console.floor_models import AgentTileModel, QueueMeterModel
+from console.monitor_link import end_reason_label
 from console.record_link import SESSION_METHOD
 from console.settings_dialog import setting_label
 from cti.state.config import FloorConfig
@@ -56,6 +57,8 @@ from cti.state.intervals import IntervalClock
 from cti.state.metrics import IntervalMetrics, sl_projection, sl_terms
 from db.errors import RecordError
 from db.export import (
+    NO_END,
+    NO_RESULT,
     Table,
     all_tables,
     check_target,
@@ -191,6 +194,7 @@ _VALUE_LABELS: dict[str, Callable[[str], str]] = {
     "setting": setting_label,
     "changes": alarm_changes_label,
     "modes": modes_label,
+    "end": end_reason_label,
 }
 
 
@@ -208,6 +212,16 @@ def _alarm_message(row: dict[str, Any]) -> str | None:
         float(value) if isinstance(value, int | float) else None,
         float(threshold) if isinstance(threshold, int | float) else None,
     )
+
+
+def _missing_label(text: str) -> str | None:
+    """The export's words for an end that never reached the record, in the UI language."""
+    t = QCoreApplication.translate
+    if text == NO_END:
+        return t("ReviewWindow", "(no end recorded)")
+    if text == NO_RESULT:
+        return t("ReviewWindow", "(no result recorded)")
+    return None
 
 
 # Columns shown in the UI language from the whole row (exports keep what was recorded).
@@ -291,6 +305,9 @@ class TableModel(QAbstractTableModel):
         value = self.table.rows[index.row()][index.column()]
         text = "" if value is None else str(value)
         column = self.table.columns[index.column()]
+        missing = _missing_label(text)
+        if missing is not None:
+            return missing if display else None
         label = _VALUE_LABELS.get(column)
         if label is not None and text:
             return label(text) if display else text

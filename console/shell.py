@@ -64,7 +64,7 @@ class ShellController(QObject):
         window.about_requested.connect(self._on_about_requested)
         problem = settings_store.status()
         if problem:
-            window.statusBar().showMessage(problem, 15000)
+            window.show_notice(problem)
             log.warning("%s", problem)
         self.dialog: SettingsDialog | None = None
 
@@ -73,7 +73,7 @@ class ShellController(QObject):
         self.store.save(settings)
         problem = self.store.status()
         if problem:
-            self.window.statusBar().showMessage(problem, 15000)
+            self.window.show_notice(problem)
 
     def _on_settings_requested(self) -> None:
         self.dialog = SettingsDialog(self.settings, self.secrets, self.window)

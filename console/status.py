@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from console.agent_actions import action_names
 from console.floor_view import FloorView
 from console.main_window import MainWindow
 from cti.ami.client import LinkState, LinkStatus
@@ -112,13 +113,12 @@ class StatusPresenter(QObject):
             a.monitor_action(action, agent)
 
     def _on_action_finished(self, action: str, ok: bool, message: str) -> None:
+        name = action_names().get(action, action)
         if ok:
-            self.window.statusBar().showMessage(_t("Done: %1").replace("%1", action), 5000)
+            self.window.statusBar().showMessage(_t("Done: %1").replace("%1", name), 5000)
             return
         log.warning("action %s failed: %s", action, message)
-        self.window.statusBar().showMessage(
-            _t("%1 failed: %2").replace("%1", action).replace("%2", message), 15000
-        )
+        self.window.show_notice(_t("%1 failed: %2").replace("%1", name).replace("%2", message))
 
     def confirm(self, text: str) -> bool:
         answer = QMessageBox.question(self.window, _t("Please confirm"), text)

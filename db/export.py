@@ -30,6 +30,10 @@ from db.review_rows import ReviewFilter
 
 Cell = str | int | float | None
 XLSX_MAX_ROWS = 1_048_575
+# A session or action whose end never reached the record (the console was killed, the PC
+# lost power): said in the cell, since an empty cell reads as "nothing to say".
+NO_END = "(no end recorded)"
+NO_RESULT = "(no result recorded)"
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,7 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
             s.queue,
             s.caller,
             " → ".join(f"{g.mode} {when(g.start)[11:19]}" for g in s.segments),
-            s.end_reason or "(no end recorded)",
+            s.end_reason or NO_END,
         ]
         for s in review.monitor_sessions(f)
     ]
@@ -135,7 +139,7 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
             a.queue,
             ", ".join(f"{k}={v}" for k, v in a.params.items()),
             "" if a.ok is None else ("ok" if a.ok else "failed"),
-            a.result if a.result is not None else "(no result recorded)",
+            a.result if a.result is not None else NO_RESULT,
             a.duration_ms,
         ]
         for a in review.actions(f)

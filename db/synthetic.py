@@ -23,6 +23,7 @@ from typing import Any
 
 import peewee as pw
 
+from cti.sip.end_reasons import EndCode, EndReason
 from db.canonical import GENESIS, json_text
 from db.dbapi import cursor_of, run_sql
 from db.floor_replay import FloorReducer
@@ -38,6 +39,8 @@ _GIVEN = ("伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", 
 # relative call arrivals per hour of day (a utility hotline: morning peak, evening tail)
 _HOURLY = (1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 13, 10, 11, 13, 13, 12, 10, 8, 6, 4, 3, 2, 1)
 _ACTOR = ("supervisor-bench", "ws-bench")
+# The agent's call ended, so ChanSpy hung up the spy call: the usual end of a session.
+_CALL_CLEARED = EndReason(EndCode.PBX_ENDED, "200 Normal call clearing").text
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,7 @@ class _DayBuilder:
             start_seq_marker = self._n  # resolved to a seq by the loader
             self.row(t + 60, "monitor_mode", (("ref", start_seq_marker), "whisper"))
             self.row(t + 120, "monitor_mode", (("ref", start_seq_marker), "barge"))
-            self.row(t + 180, "monitor_end", (("ref", start_seq_marker), "hangup"))
+            self.row(t + 180, "monitor_end", (("ref", start_seq_marker), _CALL_CLEARED))
         for _ in range(10):
             a = rng.choice(self.agents)
             t = rng.uniform(a.login + 600, a.logout - 3600)

@@ -15,6 +15,7 @@ import enum
 from dataclasses import dataclass
 
 from cti.sip.config import MonitorMode
+from cti.sip.end_reasons import EndReason
 
 
 class RegState(enum.StrEnum):
@@ -149,7 +150,7 @@ class MonitorEnded:
 
     `started` False means the spy call never connected (nothing was heard). `agent_call`
     is the console's identifier of the monitored call (e.g. the AMI Linkedid), as given to
-    `MonitorSession.start`.
+    `MonitorSession.start`. `why` is the code and detail; `reason` its English sentence.
     """
 
     ts: float
@@ -160,8 +161,13 @@ class MonitorEnded:
     call: int | None
     sip_call_id: str
     agent_call: str
-    reason: str
+    why: EndReason
     started: bool
+
+    @property
+    def reason(self) -> str:
+        """The English sentence the record keeps."""
+        return self.why.text
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cti.sip.config import MODE_DTMF, DtmfMethod, MonitorMode, MonitorProfile, SpyMethod
+from cti.sip.end_reasons import EndCode, EndReason
 from cti.sip.events import (
     CallMediaActive,
     CallState,
@@ -156,7 +157,7 @@ class MonitorSession:
     def close(self) -> None:
         """Stop any session and detach from the phone."""
         if self.busy:
-            self._end("console closed")
+            self._end(EndReason(EndCode.CONSOLE_CLOSED))
             if self.call is not None:
                 self._phone.hangup(self.call)
         self._phone.remove_listener(self._on_event)
@@ -203,7 +204,7 @@ class MonitorSession:
             else:
                 self._request_originate(mode, agent_ext)
         except Exception as exc:
-            self._end(f"could not start monitoring: {exc}")
+            self._end(EndReason(EndCode.START_FAILED, str(exc)))
             raise
         return self.session
 
@@ -253,7 +254,7 @@ class MonitorSession:
         self._stop_requested = True
         self._link_mic(False)
         if self.call is None:
-            self._end("stopped by supervisor")
+            self._end(EndReason(EndCode.STOPPED))
             return
         self._phone.hangup(self.call)
 
@@ -272,7 +273,7 @@ class MonitorSession:
         if isinstance(event, PhoneStopping):
             if self.busy:
                 call = self.call
-                self._end("the SIP phone was shut down")
+                self._end(EndReason(EndCode.PHONE_SHUT_DOWN))
                 if call is not None:
                     self._phone.hangup(call)
         elif isinstance(event, IncomingCall):
@@ -333,11 +334,11 @@ class MonitorSession:
         if not self.busy:
             return
         if self._stop_requested:
-            reason = "stopped by supervisor"
+            reason = EndReason(EndCode.STOPPED)
         elif self.active:
-            reason = f"the PBX ended the spy call ({event.code} {event.reason})"
+            reason = EndReason(EndCode.PBX_ENDED, f"{event.code} {event.reason}")
         else:
-            reason = f"monitoring could not start: {event.code} {event.reason}"
+            reason = EndReason(EndCode.NOT_STARTED, f"{event.code} {event.reason}")
         self._end(reason)
 
     # ---- timers (end of every SipPhone.poll) -----------------------------------------
@@ -351,11 +352,11 @@ class MonitorSession:
             self._originate_future = None
             failure = _originate_failure(future)
             if failure and self.call is None:
-                self._end(f"the PBX refused the Originate: {failure}")
+                self._end(EndReason(EndCode.ORIGINATE_REFUSED, failure))
                 return
         if self.state is MonitorState.CONNECTING:
             if now - self._requested_ts > self.profile.connect_timeout_s:
-                self._end(f"no spy call within {self.profile.connect_timeout_s:g} s")
+                self._end(EndReason(EndCode.CONNECT_TIMEOUT, f"{self.profile.connect_timeout_s:g}"))
                 if self.call is not None:
                     self._phone.hangup(self.call)
             return
@@ -368,7 +369,7 @@ class MonitorSession:
             self._last_rx_ts = now
         elif now - self._last_rx_ts > self.profile.media_timeout_s:
             call = self.call
-            self._end(f"no audio from the PBX for {self.profile.media_timeout_s:g} s (PBX gone?)")
+            self._end(EndReason(EndCode.NO_AUDIO, f"{self.profile.media_timeout_s:g}"))
             self._phone.hangup(call)
 
     # ---- helpers ------------------------------------------------------------------------
@@ -404,7 +405,7 @@ class MonitorSession:
         self.state = state
         self._phone.post(MonitorStateChanged(self._clock(), self.session, state, self.agent))
 
-    def _end(self, reason: str) -> None:
+    def _end(self, reason: EndReason) -> None:
         started = self.active
         self._link_mic(False)
         self._originate_future = None
@@ -419,7 +420,7 @@ class MonitorSession:
             call=call,
             sip_call_id=self._phone.sip_call_id(call) if call is not None else "",
             agent_call=self.agent_call,
-            reason=reason,
+            why=reason,
             started=started,
         )
         self._phone.post(event)

@@ -355,151 +355,151 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="166" />
+        <location filename="../../console/review_window.py" line="169" />
         <source>Escalated (not acknowledged in time)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="333" />
+        <location filename="../../console/review_window.py" line="350" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="349" />
+        <location filename="../../console/review_window.py" line="366" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="351" />
+        <location filename="../../console/review_window.py" line="368" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="353" />
-        <location filename="../../console/review_window.py" line="710" />
+        <location filename="../../console/review_window.py" line="370" />
+        <location filename="../../console/review_window.py" line="727" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="357" />
+        <location filename="../../console/review_window.py" line="374" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="358" />
+        <location filename="../../console/review_window.py" line="375" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="359" />
+        <location filename="../../console/review_window.py" line="376" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="360" />
+        <location filename="../../console/review_window.py" line="377" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="361" />
+        <location filename="../../console/review_window.py" line="378" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="362" />
+        <location filename="../../console/review_window.py" line="379" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="392" />
-        <location filename="../../console/review_window.py" line="410" />
+        <location filename="../../console/review_window.py" line="409" />
+        <location filename="../../console/review_window.py" line="427" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="398" />
-        <location filename="../../console/review_window.py" line="420" />
+        <location filename="../../console/review_window.py" line="415" />
+        <location filename="../../console/review_window.py" line="437" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="404" />
+        <location filename="../../console/review_window.py" line="421" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="432" />
+        <location filename="../../console/review_window.py" line="449" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="460" />
-        <location filename="../../console/review_window.py" line="644" />
+        <location filename="../../console/review_window.py" line="477" />
+        <location filename="../../console/review_window.py" line="661" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="487" />
+        <location filename="../../console/review_window.py" line="504" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="488" />
+        <location filename="../../console/review_window.py" line="505" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="489" />
+        <location filename="../../console/review_window.py" line="506" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="490" />
+        <location filename="../../console/review_window.py" line="507" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="491" />
+        <location filename="../../console/review_window.py" line="508" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="497" />
+        <location filename="../../console/review_window.py" line="514" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="521" />
+        <location filename="../../console/review_window.py" line="538" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="624" />
+        <location filename="../../console/review_window.py" line="641" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="624" />
+        <location filename="../../console/review_window.py" line="641" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="630" />
+        <location filename="../../console/review_window.py" line="647" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="674" />
-        <location filename="../../console/review_window.py" line="698" />
+        <location filename="../../console/review_window.py" line="691" />
+        <location filename="../../console/review_window.py" line="715" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="701" />
+        <location filename="../../console/review_window.py" line="718" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
-<message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message><message><source>as the console started at %1 ran them</source><translation type="unfinished" /></message><message><source>this console's definitions (the record holds none for that day)</source><translation type="unfinished" /></message></context>
+<message><source>(no end recorded)</source><translation type="unfinished" /></message><message><source>(no result recorded)</source><translation type="unfinished" /></message><message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message><message><source>as the console started at %1 ran them</source><translation type="unfinished" /></message><message><source>this console's definitions (the record holds none for that day)</source><translation type="unfinished" /></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -704,9 +704,9 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="481" />
+        <location filename="../../console/review_window.py" line="498" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>
 </context>
-<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is already not ready.</source><translation type="unfinished" /></message><message><source>%1 is not in any queue.</source><translation type="unfinished" /></message><message><source>%1 is not in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is not on a call.</source><translation type="unfinished" /></message><message><source>%1 is not paused.</source><translation type="unfinished" /></message><message><source>Add to queue</source><translation type="unfinished" /></message><message><source>Barge</source><translation type="unfinished" /></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>No SIP phone is configured for monitoring.</source><translation type="unfinished" /></message><message><source>No monitoring session is active.</source><translation type="unfinished" /></message><message><source>Not connected to a PBX.</source><translation type="unfinished" /></message><message><source>Not done: the action could not be recorded (%1).</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Remove %1 from queue %2?</source><translation type="unfinished" /></message><message><source>Remove from queue</source><translation type="unfinished" /></message><message><source>Select an agent first.</source><translation type="unfinished" /></message><message><source>Stop</source><translation type="unfinished" /></message><message><source>The floor is not in sync with the PBX.</source><translation type="unfinished" /></message><message><source>Unknown action.</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>AgentState</name><message><source>Logged out</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>On hold</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Ringing</source><translation type="unfinished" /></message><message><source>Talking</source><translation type="unfinished" /></message><message><source>Unavailable</source><translation type="unfinished" /></message><message><source>Wrap-up</source><translation type="unfinished" /></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation type="unfinished" /></message><message><source>+%1 more</source><translation type="unfinished" /></message><message><source>Abandon rate</source><translation type="unfinished" /></message><message><source>Acknowledge</source><translation type="unfinished" /></message><message><source>Acknowledge alarm</source><translation type="unfinished" /></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Calls waiting</source><translation type="unfinished" /></message><message><source>Comment for the record:</source><translation type="unfinished" /></message><message><source>Critical</source><translation type="unfinished" /></message><message><source>Hotline alarm not acknowledged: %1</source><translation type="unfinished" /></message><message><source>Info</source><translation type="unfinished" /></message><message><source>Long call</source><translation type="unfinished" /></message><message><source>Long not ready</source><translation type="unfinished" /></message><message><source>Long wrap-up</source><translation type="unfinished" /></message><message><source>Longest wait</source><translation type="unfinished" /></message><message><source>PBX link down</source><translation type="unfinished" /></message><message><source>PBX link down: the floor is not live</source><translation type="unfinished" /></message><message><source>Phone not registered</source><translation type="unfinished" /></message><message><source>Projected service level</source><translation type="unfinished" /></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: abandon rate %2 above %3</source><translation type="unfinished" /></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: projected service level %2 below %3</source><translation type="unfinished" /></message><message><source>Queue %1: service level %2 below %3</source><translation type="unfinished" /></message><message><source>Service level</source><translation type="unfinished" /></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation type="unfinished" /></message><message><source>Warning</source><translation type="unfinished" /></message></context><context><name>Charts</name><message><source>abandoned</source><translation type="unfinished" /></message><message><source>answered</source><translation type="unfinished" /></message><message><source>calls</source><translation type="unfinished" /></message><message><source>offered</source><translation type="unfinished" /></message><message><source>service level</source><translation type="unfinished" /></message><message><source>service level %</source><translation type="unfinished" /></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation type="unfinished" /></message><message><source>Connecting</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation type="unfinished" /></message><message><source>Connecting to</source><translation type="unfinished" /></message><message><source>L listen · W whisper · B barge · S stop</source><translation type="unfinished" /></message><message><source>LISTENING to</source><translation type="unfinished" /></message><message><source>SIP phone: not registered</source><translation type="unfinished" /></message><message><source>SIP phone: registered</source><translation type="unfinished" /></message><message><source>SIP phone: registering…</source><translation type="unfinished" /></message><message><source>SIP phone: registration failed (%1)</source><translation type="unfinished" /></message><message><source>The SIP phone is not available: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not configured.</source><translation type="unfinished" /></message><message><source>WHISPERING to</source><translation type="unfinished" /></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation type="unfinished" /></message><message><source>ACW</source><translation type="unfinished" /></message><message><source>ASA %1</source><translation type="unfinished" /></message><message><source>Abandon %1</source><translation type="unfinished" /></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation type="unfinished" /></message><message><source>NR</source><translation type="unfinished" /></message><message><source>Need %1 / %2</source><translation type="unfinished" /></message><message><source>Offered this interval: %1</source><translation type="unfinished" /></message><message><source>Rdy</source><translation type="unfinished" /></message><message><source>Ring</source><translation type="unfinished" /></message><message><source>SL (target %1%)</source><translation type="unfinished" /></message><message><source>Service level = %1</source><translation type="unfinished" /></message><message><source>T = %1 s, target %2 %</source><translation type="unfinished" /></message><message><source>Talk</source><translation type="unfinished" /></message><message><source>longest wait</source><translation type="unfinished" /></message><message><source>next %1 calls within %2 s → %3</source><translation type="unfinished" /></message><message><source>on target (%1)</source><translation type="unfinished" /></message><message><source>target %1 out of reach this interval</source><translation type="unfinished" /></message><message><source>waiting</source><translation type="unfinished" /></message></context><context><name>Reason</name><message><source>Meal</source><translation type="unfinished" /></message><message><source>Meeting</source><translation type="unfinished" /></message><message><source>Restroom</source><translation type="unfinished" /></message><message><source>Short break</source><translation type="unfinished" /></message><message><source>Training</source><translation type="unfinished" /></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation type="unfinished" /></message><message><source>Record: %1</source><translation type="unfinished" /></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation type="unfinished" /></message><message><source>ASA s</source><translation type="unfinished" /></message><message><source>Abandoned</source><translation type="unfinished" /></message><message><source>Account</source><translation type="unfinished" /></message><message><source>Acknowledged</source><translation type="unfinished" /></message><message><source>Action</source><translation type="unfinished" /></message><message><source>Agent</source><translation type="unfinished" /></message><message><source>Answered</source><translation type="unfinished" /></message><message><source>Answered in T</source><translation type="unfinished" /></message><message><source>Caller</source><translation type="unfinished" /></message><message><source>Changes</source><translation type="unfinished" /></message><message><source>Cleared</source><translation type="unfinished" /></message><message><source>Duration (ms)</source><translation type="unfinished" /></message><message><source>End</source><translation type="unfinished" /></message><message><source>Ended</source><translation type="unfinished" /></message><message><source>Interval</source><translation type="unfinished" /></message><message><source>Message</source><translation type="unfinished" /></message><message><source>Method</source><translation type="unfinished" /></message><message><source>Modes</source><translation type="unfinished" /></message><message><source>New value</source><translation type="unfinished" /></message><message><source>No.</source><translation type="unfinished" /></message><message><source>Offered</source><translation type="unfinished" /></message><message><source>Old value</source><translation type="unfinished" /></message><message><source>Outcome</source><translation type="unfinished" /></message><message><source>Parameters</source><translation type="unfinished" /></message><message><source>Queue</source><translation type="unfinished" /></message><message><source>Raised</source><translation type="unfinished" /></message><message><source>Result</source><translation type="unfinished" /></message><message><source>Rule</source><translation type="unfinished" /></message><message><source>SL %</source><translation type="unfinished" /></message><message><source>Setting</source><translation type="unfinished" /></message><message><source>Severity</source><translation type="unfinished" /></message><message><source>Short abandoned</source><translation type="unfinished" /></message><message><source>Started</source><translation type="unfinished" /></message><message><source>Supervisor</source><translation type="unfinished" /></message><message><source>Threshold</source><translation type="unfinished" /></message><message><source>Time</source><translation type="unfinished" /></message><message><source>Value</source><translation type="unfinished" /></message><message><source>Workstation</source><translation type="unfinished" /></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation type="unfinished" /></message><message><source>%1; retry in %2 s</source><translation type="unfinished" /></message><message><source>Connecting to the PBX…</source><translation type="unfinished" /></message><message><source>Done: %1</source><translation type="unfinished" /></message><message><source>Newest event %1 s ago</source><translation type="unfinished" /></message><message><source>No connection to the PBX: %1</source><translation type="unfinished" /></message><message><source>No events yet</source><translation type="unfinished" /></message><message><source>Open record</source><translation type="unfinished" /></message><message><source>Please confirm</source><translation type="unfinished" /></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation type="unfinished" /></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation type="unfinished" /></message></context></TS>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is already not ready.</source><translation type="unfinished" /></message><message><source>%1 is not in any queue.</source><translation type="unfinished" /></message><message><source>%1 is not in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is not on a call.</source><translation type="unfinished" /></message><message><source>%1 is not paused.</source><translation type="unfinished" /></message><message><source>Add to queue</source><translation type="unfinished" /></message><message><source>Barge</source><translation type="unfinished" /></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>No SIP phone is configured for monitoring.</source><translation type="unfinished" /></message><message><source>No monitoring session is active.</source><translation type="unfinished" /></message><message><source>Not connected to a PBX.</source><translation type="unfinished" /></message><message><source>Not done: the action could not be recorded (%1).</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Remove %1 from queue %2?</source><translation type="unfinished" /></message><message><source>Remove from queue</source><translation type="unfinished" /></message><message><source>Select an agent first.</source><translation type="unfinished" /></message><message><source>Stop</source><translation type="unfinished" /></message><message><source>The floor is not in sync with the PBX.</source><translation type="unfinished" /></message><message><source>Unknown action.</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>AgentState</name><message><source>Logged out</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>On hold</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Ringing</source><translation type="unfinished" /></message><message><source>Talking</source><translation type="unfinished" /></message><message><source>Unavailable</source><translation type="unfinished" /></message><message><source>Wrap-up</source><translation type="unfinished" /></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation type="unfinished" /></message><message><source>+%1 more</source><translation type="unfinished" /></message><message><source>Abandon rate</source><translation type="unfinished" /></message><message><source>Acknowledge</source><translation type="unfinished" /></message><message><source>Acknowledge alarm</source><translation type="unfinished" /></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Calls waiting</source><translation type="unfinished" /></message><message><source>Comment for the record:</source><translation type="unfinished" /></message><message><source>Critical</source><translation type="unfinished" /></message><message><source>Hotline alarm not acknowledged: %1</source><translation type="unfinished" /></message><message><source>Info</source><translation type="unfinished" /></message><message><source>Long call</source><translation type="unfinished" /></message><message><source>Long not ready</source><translation type="unfinished" /></message><message><source>Long wrap-up</source><translation type="unfinished" /></message><message><source>Longest wait</source><translation type="unfinished" /></message><message><source>PBX link down</source><translation type="unfinished" /></message><message><source>PBX link down: the floor is not live</source><translation type="unfinished" /></message><message><source>Phone not registered</source><translation type="unfinished" /></message><message><source>Projected service level</source><translation type="unfinished" /></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: abandon rate %2 above %3</source><translation type="unfinished" /></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: projected service level %2 below %3</source><translation type="unfinished" /></message><message><source>Queue %1: service level %2 below %3</source><translation type="unfinished" /></message><message><source>Service level</source><translation type="unfinished" /></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation type="unfinished" /></message><message><source>Warning</source><translation type="unfinished" /></message></context><context><name>Charts</name><message><source>abandoned</source><translation type="unfinished" /></message><message><source>answered</source><translation type="unfinished" /></message><message><source>calls</source><translation type="unfinished" /></message><message><source>offered</source><translation type="unfinished" /></message><message><source>service level</source><translation type="unfinished" /></message><message><source>service level %</source><translation type="unfinished" /></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation type="unfinished" /></message><message><source>Connecting</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation type="unfinished" /></message><message><source>Connecting to</source><translation type="unfinished" /></message><message><source>Could not start monitoring: %1</source><translation type="unfinished" /></message><message><source>L listen · W whisper · B barge · S stop</source><translation type="unfinished" /></message><message><source>LISTENING to</source><translation type="unfinished" /></message><message><source>Monitoring of %1 ended: %2</source><translation type="unfinished" /></message><message><source>No audio from the PBX for %1 s: is the PBX reachable?</source><translation type="unfinished" /></message><message><source>No monitoring call from the PBX within %1 s</source><translation type="unfinished" /></message><message><source>SIP phone: not registered</source><translation type="unfinished" /></message><message><source>SIP phone: registered</source><translation type="unfinished" /></message><message><source>SIP phone: registering…</source><translation type="unfinished" /></message><message><source>SIP phone: registration failed (%1)</source><translation type="unfinished" /></message><message><source>Stopped by the supervisor</source><translation type="unfinished" /></message><message><source>The PBX did not connect the monitoring call (%1)</source><translation type="unfinished" /></message><message><source>The PBX ended the monitoring call, usually because the agent's call ended (%1)</source><translation type="unfinished" /></message><message><source>The PBX refused to start monitoring: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not available: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not configured.</source><translation type="unfinished" /></message><message><source>The console was closed</source><translation type="unfinished" /></message><message><source>The console's SIP phone was shut down</source><translation type="unfinished" /></message><message><source>WHISPERING to</source><translation type="unfinished" /></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation type="unfinished" /></message><message><source>ACW</source><translation type="unfinished" /></message><message><source>ASA %1</source><translation type="unfinished" /></message><message><source>Abandon %1</source><translation type="unfinished" /></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation type="unfinished" /></message><message><source>NR</source><translation type="unfinished" /></message><message><source>Need %1 / %2</source><translation type="unfinished" /></message><message><source>Offered this interval: %1</source><translation type="unfinished" /></message><message><source>Rdy</source><translation type="unfinished" /></message><message><source>Ring</source><translation type="unfinished" /></message><message><source>SL (target %1%)</source><translation type="unfinished" /></message><message><source>Service level = %1</source><translation type="unfinished" /></message><message><source>T = %1 s, target %2 %</source><translation type="unfinished" /></message><message><source>Talk</source><translation type="unfinished" /></message><message><source>longest wait</source><translation type="unfinished" /></message><message><source>next %1 calls within %2 s → %3</source><translation type="unfinished" /></message><message><source>on target (%1)</source><translation type="unfinished" /></message><message><source>target %1 out of reach this interval</source><translation type="unfinished" /></message><message><source>waiting</source><translation type="unfinished" /></message></context><context><name>Reason</name><message><source>Meal</source><translation type="unfinished" /></message><message><source>Meeting</source><translation type="unfinished" /></message><message><source>Restroom</source><translation type="unfinished" /></message><message><source>Short break</source><translation type="unfinished" /></message><message><source>Training</source><translation type="unfinished" /></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation type="unfinished" /></message><message><source>Record: %1</source><translation type="unfinished" /></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation type="unfinished" /></message><message><source>ASA s</source><translation type="unfinished" /></message><message><source>Abandoned</source><translation type="unfinished" /></message><message><source>Account</source><translation type="unfinished" /></message><message><source>Acknowledged</source><translation type="unfinished" /></message><message><source>Action</source><translation type="unfinished" /></message><message><source>Agent</source><translation type="unfinished" /></message><message><source>Answered</source><translation type="unfinished" /></message><message><source>Answered in T</source><translation type="unfinished" /></message><message><source>Caller</source><translation type="unfinished" /></message><message><source>Changes</source><translation type="unfinished" /></message><message><source>Cleared</source><translation type="unfinished" /></message><message><source>Duration (ms)</source><translation type="unfinished" /></message><message><source>End</source><translation type="unfinished" /></message><message><source>Ended</source><translation type="unfinished" /></message><message><source>Interval</source><translation type="unfinished" /></message><message><source>Message</source><translation type="unfinished" /></message><message><source>Method</source><translation type="unfinished" /></message><message><source>Modes</source><translation type="unfinished" /></message><message><source>New value</source><translation type="unfinished" /></message><message><source>No.</source><translation type="unfinished" /></message><message><source>Offered</source><translation type="unfinished" /></message><message><source>Old value</source><translation type="unfinished" /></message><message><source>Outcome</source><translation type="unfinished" /></message><message><source>Parameters</source><translation type="unfinished" /></message><message><source>Queue</source><translation type="unfinished" /></message><message><source>Raised</source><translation type="unfinished" /></message><message><source>Result</source><translation type="unfinished" /></message><message><source>Rule</source><translation type="unfinished" /></message><message><source>SL %</source><translation type="unfinished" /></message><message><source>Setting</source><translation type="unfinished" /></message><message><source>Severity</source><translation type="unfinished" /></message><message><source>Short abandoned</source><translation type="unfinished" /></message><message><source>Started</source><translation type="unfinished" /></message><message><source>Supervisor</source><translation type="unfinished" /></message><message><source>Threshold</source><translation type="unfinished" /></message><message><source>Time</source><translation type="unfinished" /></message><message><source>Value</source><translation type="unfinished" /></message><message><source>Workstation</source><translation type="unfinished" /></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation type="unfinished" /></message><message><source>%1; retry in %2 s</source><translation type="unfinished" /></message><message><source>Connecting to the PBX…</source><translation type="unfinished" /></message><message><source>Done: %1</source><translation type="unfinished" /></message><message><source>Newest event %1 s ago</source><translation type="unfinished" /></message><message><source>No connection to the PBX: %1</source><translation type="unfinished" /></message><message><source>No events yet</source><translation type="unfinished" /></message><message><source>Open record</source><translation type="unfinished" /></message><message><source>Please confirm</source><translation type="unfinished" /></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation type="unfinished" /></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation type="unfinished" /></message></context></TS>

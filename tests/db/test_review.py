@@ -171,7 +171,8 @@ def test_supervisor_tables_and_filters(hotline: SyntheticRecord, review: Review)
     assert len(sessions) == 5 * hotline.days
     first = sessions[0]
     assert [s.mode for s in first.segments] == ["listen", "whisper", "barge"]
-    assert first.segments[-1].end == first.ended and first.end_reason == "hangup"
+    assert first.segments[-1].end == first.ended
+    assert first.end_reason == "the PBX ended the spy call (200 Normal call clearing)"
     actions = review.actions()
     assert actions and all(a.ok is True and a.duration_ms == 50 for a in actions)
     assert actions[0].params == {"reason": "培训"}

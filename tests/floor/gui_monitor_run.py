@@ -23,6 +23,7 @@ def main() -> int:
 
     import main as app_main
     from console.paths import app_paths
+    from cti.ami.actions import Hangup
     from cti.state.agent_state import AgentState
 
     app = QApplication([])
@@ -89,6 +90,19 @@ def main() -> int:
         wait(lambda: not monitor.session.busy, 10, "stopped")
         out["banner_after_stop"] = console.window.monitor_banner.isVisible()
         out["frames_heard"] = monitor.bridge.stats().frames_heard
+        out["notice_after_stop"] = console.window.statusBar().currentMessage()
+        # Listen again, then the caller hangs up (AMI Hangup on the lab): ChanSpy's E ends
+        # the spy call, and the supervisor is told why the banner went away.
+        agent = next(a for a in store.agents() if a.state is AgentState.TALKING and a.extension)
+        call = next(c for c in store.calls() if c.linkedid == agent.call_linkedid)
+        out["second_agent"] = agent.interface
+        assert floor.select_key(agent.interface)
+        QTest.keyClick(floor.wall, Qt.Key.Key_L)
+        wait(lambda: monitor.session.active, 15, "second listen connected")
+        p["link"].client.submit(Hangup(channel=call.caller_channel)).result(timeout=10)
+        wait(lambda: not monitor.session.busy, 15, "the PBX ended the spy call")
+        out["banner_after_hangup"] = console.window.monitor_banner.isVisible()
+        out["notice_after_hangup"] = console.window.statusBar().currentMessage()
         out["ok"] = True
     except Exception as exc:  # reported to the test, which fails with it
         out["ok"] = False

@@ -1,5 +1,6 @@
 """L / W / B / L / S on the tile wall monitor a lab call with real SIP audio, the microphone is
-linked only in whisper and barge, and the record holds the session with its mode segments."""
+linked only in whisper and barge, and the record holds the session with its mode segments.
+When the monitored call ends at the PBX, the status bar says why the banner went away."""
 
 from __future__ import annotations
 
@@ -35,12 +36,15 @@ def test_keys_on_the_wall_monitor_a_lab_call(repo_root: Path, tmp_path: Path) ->
     assert out["mic_linked_listen"] is False  # and cut again when back to listen
     assert out["banner_after_stop"] is False
     assert out["frames_heard"] > 10
-    (session,) = out["sessions"]
+    assert out["notice_after_stop"] == "Done: Stop"  # stopped by the supervisor: no "why"
+    assert out["banner_after_hangup"] is False
+    assert out["notice_after_hangup"].startswith("Monitoring of ")
+    assert out["second_agent"].split("/")[-1] in out["notice_after_hangup"]
+    assert "the agent's call ended (200 " in out["notice_after_hangup"]
+    session, second = out["sessions"]
     assert session["agent"] == out["agent"]
     assert session["modes"] == ["listen", "whisper", "barge", "listen"]
-    assert session["end"]
-    assert (
-        out["actions"].count("listen") == 2
-        and "barge" in out["actions"]
-        and "stop" in out["actions"]
-    )
+    assert session["end"] == "stopped by supervisor"
+    assert second["agent"] == out["second_agent"] and second["modes"] == ["listen"]
+    assert second["end"].startswith("the PBX ended the spy call (200 ")
+    assert out["actions"] == ["listen", "whisper", "barge", "listen", "stop", "listen"]

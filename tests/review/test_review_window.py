@@ -222,3 +222,56 @@ def test_figures_use_the_definitions_the_recording_console_ran_with(
     win._on_replay()
     assert {(m.sl_threshold_s, m.sl_target) for m in win.replay_queues.rows} == {(15, 0.8)}
     win.close()
+
+
+@pytest.fixture
+def chinese(qapp: Any) -> Any:
+    from console.i18n import Translations
+
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN") == "zh_CN"
+    yield translations
+    translations.apply("en")
+
+
+def test_why_monitoring_ended_reads_in_the_ui_language(
+    qtbot: Any, tmp_path: Path, chinese: Any
+) -> None:
+    """The record keeps the English sentence (exports too); the table shows it in Chinese, and
+    says so when a session's end or an action's result never reached the record."""
+    from cti.sip.end_reasons import EndCode, EndReason
+    from db.record import open_record
+
+    path = tmp_path / "ends.sqlite3"
+    t0 = 1_795_337_230.5
+    ends = [
+        EndReason(EndCode.STOPPED).text,
+        EndReason(EndCode.PBX_ENDED, "200 Normal call clearing").text,
+        EndReason(EndCode.NO_AUDIO, "2").text,
+        "hangup",  # words another program wrote: shown as they are
+        None,  # the console was killed while monitoring
+    ]
+    with open_record(path, "王班长", "desk-3") as rec:
+        for i, end in enumerate(ends):
+            m = rec.monitor_session_start(f"PJSIP/100{i}", "listen", ts=t0 + 60 * i)
+            if end is not None:
+                rec.monitor_session_end(m, end, ts=t0 + 60 * i + 30)
+        rec.action_intent("QueuePause", agent="PJSIP/1001", ts=t0 + 400)
+    win = ReviewWindow(open_review(path))
+    qtbot.addWidget(win)
+    sessions = win.tables["Monitoring sessions"]
+    column = sessions.table.columns.index("end")
+    shown = [sessions.data(sessions.index(r, column)) for r in range(sessions.rowCount())]
+    assert shown == [
+        "班长结束",
+        "交换机结束了监听通话，通常是因为坐席的通话已结束（200 Normal call clearing）",
+        "交换机 2 秒没有语音：交换机是否失联？",
+        "hangup",
+        "（记录中没有结束）",
+    ]
+    tip = sessions.data(sessions.index(1, column), Qt.ItemDataRole.ToolTipRole)
+    assert tip == "the PBX ended the spy call (200 Normal call clearing)"
+    actions = win.tables["Actions"]
+    column = actions.table.columns.index("result")
+    assert actions.data(actions.index(0, column)) == "（记录中没有结果）"
+    win.close()
