@@ -11,7 +11,7 @@ import itertools
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -127,9 +127,10 @@ def with_alert(row: TileRow, thresholds: TileThresholds, now: float) -> TileRow 
 
 
 @functools.lru_cache(maxsize=512)
-def interval_label(start: float, end: float) -> str:
-    a = datetime.fromtimestamp(start)
-    b = datetime.fromtimestamp(end)
+def interval_label(start: float, end: float, zone: tzinfo | None = None) -> str:
+    """ "09:00–09:30" in `zone` (None: this PC's)."""
+    a = datetime.fromtimestamp(start, zone)
+    b = datetime.fromtimestamp(end, zone)
     return f"{a:%H:%M}–{b:%H:%M}"
 
 

@@ -14,7 +14,7 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,7 @@ from db.export import (
 from db.floor_replay import QueueAt
 from db.review import Review, day_bounds, open_review
 from db.review_rows import ReviewFilter
+from db.zone import epoch, same_clock, wall_time, zone_text
 from widgets.agent_tiles import AgentTileDelegate, AgentTileView, TileRow
 from widgets.charts import StateTimeline, TrafficChart
 from widgets.queue_meters import QueueMeterDelegate, QueueMeterView, QueueRow
@@ -244,9 +245,25 @@ def definitions_text(config: FloorConfig, since: float | None) -> str:
         who = t("ReviewWindow", "this console's definitions (the record holds none for that day)")
     else:
         who = t("ReviewWindow", "as the console started at %1 ran them").replace(
-            "%1", datetime.fromtimestamp(since).strftime("%Y-%m-%d %H:%M")
+            "%1", wall_time(since, config.tz).strftime("%Y-%m-%d %H:%M")
         )
     return f"{rule} — {who}"
+
+
+def zone_note(zone: tzinfo | None, ts: float) -> str:
+    """Whose clock the window's times are on (status bar)."""
+    t = QCoreApplication.translate
+    if zone is None:
+        return t("ReviewWindow", "Times in this PC's time zone (the record names none)")
+    text = t("ReviewWindow", "Times: %1").replace("%1", zone_text(zone, ts))
+    if same_clock(zone, ts):
+        return text
+    here = zone_text(datetime.fromtimestamp(ts).astimezone().tzinfo, ts)
+    return (
+        t("ReviewWindow", "%1, the recording console's zone (this PC: %2)")
+        .replace("%1", text)
+        .replace("%2", here)
+    )
 
 
 def replay_queue_row(
@@ -274,7 +291,7 @@ def replay_queue_row(
         sl_target=target,
         sl_threshold_s=int(config.threshold(q.name)),
         formula=formula_label(config.sl_formula),
-        interval=interval_label(start, end),
+        interval=interval_label(start, end, config.tz),
         **state_counts(by),
         **figures,
     )
@@ -346,6 +363,9 @@ class ReviewWindow(QMainWindow):
         # The console's own definitions (interval, SL threshold, target, formula), so a past
         # interval reads as the live meters showed it; defaults when opened without a console.
         self.config = config or FloorConfig()
+        # Days, intervals and clock times are the recording console's (db/zone.py), so a
+        # copy reviewed on a PC in another zone reads as the floor lived it.
+        self.zone = review.zone
         self.resize(1280, 820)
         self.setWindowTitle(self.tr("Record %1 (read-only)").replace("%1", review.path.name))
         bounds = review.bounds() or (time.time() - 3600, time.time())
@@ -353,8 +373,8 @@ class ReviewWindow(QMainWindow):
 
         # Filter bar: whole minutes around everything in the record (the pickers show minutes)
         first, last = review.record_span() or bounds
-        self.date_from = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(first // 60 * 60)))
-        self.date_to = QDateTimeEdit(QDateTime.fromSecsSinceEpoch(int(last // 60 * 60 + 60)))
+        self.date_from = QDateTimeEdit(QDateTime(wall_time(first // 60 * 60, self.zone)))
+        self.date_to = QDateTimeEdit(QDateTime(wall_time(last // 60 * 60 + 60, self.zone)))
         for w in (self.date_from, self.date_to):
             w.setCalendarPopup(True)
             w.setDisplayFormat("yyyy-MM-dd HH:mm")
@@ -403,7 +423,7 @@ class ReviewWindow(QMainWindow):
             self.tabs.addTab(view, self._tab_title(title))
 
         # Timeline tab
-        self.timeline_day = QDateEdit(datetime.fromtimestamp(bounds[1]).date())
+        self.timeline_day = QDateEdit(wall_time(bounds[1], self.zone).date())
         self.timeline_day.setCalendarPopup(True)
         self.timeline_day.setDisplayFormat("yyyy-MM-dd")
         self.timeline_btn = QPushButton(self.tr("Show"))
@@ -421,7 +441,7 @@ class ReviewWindow(QMainWindow):
         self.tabs.addTab(tl, self.tr("Agent timelines"))
 
         # Intervals tab
-        self.interval_day = QDateEdit(datetime.fromtimestamp(bounds[1]).date())
+        self.interval_day = QDateEdit(wall_time(bounds[1], self.zone).date())
         self.interval_day.setCalendarPopup(True)
         self.interval_day.setDisplayFormat("yyyy-MM-dd")
         self.interval_btn = QPushButton(self.tr("Show"))
@@ -485,6 +505,9 @@ class ReviewWindow(QMainWindow):
         lay.addLayout(bar)
         lay.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+        self.zone_label = QLabel(zone_note(self.zone, bounds[1]))
+        self.zone_label.setObjectName("reviewZone")
+        self.statusBar().addPermanentWidget(self.zone_label)
         self.refresh()
         self._on_slider_moved(self.slider.value())
 
@@ -523,8 +546,8 @@ class ReviewWindow(QMainWindow):
 
     def current_filter(self) -> ReviewFilter:
         return ReviewFilter(
-            start=float(self.date_from.dateTime().toSecsSinceEpoch()),
-            end=float(self.date_to.dateTime().toSecsSinceEpoch()),
+            start=epoch(self.date_from.dateTime().toPython(), self.zone),
+            end=epoch(self.date_to.dateTime().toPython(), self.zone),
             supervisor=self.supervisor.currentData(),
             agent=self.agent.currentData(),
             queue=self.queue.currentData(),
@@ -544,6 +567,7 @@ class ReviewWindow(QMainWindow):
     # -- timeline / intervals ------------------------------------------------------------
     def _on_timeline(self) -> None:
         day: date = self.timeline_day.date().toPython()
+        self.timeline.set_zone(self.zone, day_bounds(day, self.zone)[0] + 43200)
         agents = (
             [self.agent.currentData()] if self.agent.currentData() else self.review.agents()[:40]
         )
@@ -573,7 +597,7 @@ class ReviewWindow(QMainWindow):
 
     def _on_intervals(self) -> None:
         day: date = self.interval_day.date().toPython()
-        config, since = self.config_at(day_bounds(day)[1])
+        config, since = self.config_at(day_bounds(day, self.zone)[1])
         self.definitions_label.setText(definitions_text(config, since))
         table = self.review.interval_table(day, config)
         rows: list[list[Any]] = []
@@ -584,7 +608,7 @@ class ReviewWindow(QMainWindow):
                 rows.append(
                     [
                         q,
-                        datetime.fromtimestamp(m.start).strftime("%H:%M"),
+                        wall_time(m.start, self.zone).strftime("%H:%M"),
                         m.offered,
                         m.answered,
                         m.answered_within,
@@ -620,7 +644,7 @@ class ReviewWindow(QMainWindow):
             num, den = sum(n for n, _ in terms), sum(d for _, d in terms)
             sl.append(100.0 * num / den if den else None)
         self.interval_chart.set_data(
-            [datetime.fromtimestamp(k).strftime("%H:%M") for k in keys],
+            [wall_time(k, self.zone).strftime("%H:%M") for k in keys],
             [sum(m.offered for m in starts[k]) for k in keys],
             [sum(m.answered for m in starts[k]) for k in keys],
             [sum(m.abandoned for m in starts[k]) for k in keys],
@@ -631,7 +655,7 @@ class ReviewWindow(QMainWindow):
     # -- replay --------------------------------------------------------------------------
     def _on_slider_moved(self, value: int) -> None:
         ts = self.bounds[0] + value * 60
-        self.replay_label.setText(datetime.fromtimestamp(ts).strftime("%Y-%m-%d %H:%M"))
+        self.replay_label.setText(wall_time(ts, self.zone).strftime("%Y-%m-%d %H:%M"))
         if not self.slider.isSliderDown():
             self._on_replay()
 

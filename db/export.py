@@ -20,13 +20,14 @@ import os
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
 from db.errors import RecordError
 from db.review import Review
 from db.review_rows import ReviewFilter
+from db.zone import zone_text
 
 Cell = str | int | float | None
 XLSX_MAX_ROWS = 1_048_575
@@ -43,18 +44,21 @@ class Table:
     rows: list[list[Cell]]
 
 
-def when(ts: float | None) -> str:
+def when(ts: float | None, zone: tzinfo | None = None) -> str:
+    """ISO time with its UTC offset, in the record's zone (None: this PC's)."""
     if ts is None:
         return ""
-    return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+    if zone is None:
+        return datetime.fromtimestamp(ts).astimezone().isoformat(timespec="seconds")
+    return datetime.fromtimestamp(ts, zone).isoformat(timespec="seconds")
 
 
-def describe_filter(f: ReviewFilter) -> str:
+def describe_filter(f: ReviewFilter, zone: tzinfo | None = None) -> str:
     parts = []
     if f.start is not None:
-        parts.append(f"from {when(f.start)}")
+        parts.append(f"from {when(f.start, zone)}")
     if f.end is not None:
-        parts.append(f"to {when(f.end)}")
+        parts.append(f"to {when(f.end, zone)}")
     for name in ("supervisor", "agent", "queue", "action"):
         value = getattr(f, name)
         if value is not None:
@@ -77,10 +81,11 @@ AUDIT_COLUMNS = (
 
 
 def audit_table(review: Review, f: ReviewFilter, include_journal: bool = False) -> Table:
+    zone = review.zone
     rows: list[list[Cell]] = [
         [
             e.seq,
-            when(e.ts),
+            when(e.ts, zone),
             e.kind,
             e.supervisor,
             e.workstation,
@@ -96,7 +101,18 @@ def audit_table(review: Review, f: ReviewFilter, include_journal: bool = False) 
         for j in _all_journal(review, f):
             summary = " ".join(f"{k}={v}" for k, v in j.fields.items() if k != "Event")
             rows.append(
-                [j.seq, when(j.ts), "pbx_event", "", "", j.interface, j.queue, j.name, summary, ""]
+                [
+                    j.seq,
+                    when(j.ts, zone),
+                    "pbx_event",
+                    "",
+                    "",
+                    j.interface,
+                    j.queue,
+                    j.name,
+                    summary,
+                    "",
+                ]
             )
         rows.sort(key=lambda r: int(r[0] or 0))
     return Table("Audit trail", AUDIT_COLUMNS, rows)
@@ -113,17 +129,18 @@ def _all_journal(review: Review, f: ReviewFilter) -> list[Any]:
 
 
 def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
+    zone = review.zone
     sessions = [
         [
             s.seq,
-            when(s.started),
-            when(s.ended),
+            when(s.started, zone),
+            when(s.ended, zone),
             s.supervisor,
             s.workstation,
             s.agent,
             s.queue,
             s.caller,
-            " → ".join(f"{g.mode} {when(g.start)[11:19]}" for g in s.segments),
+            " → ".join(f"{g.mode} {when(g.start, zone)[11:19]}" for g in s.segments),
             s.end_reason or NO_END,
         ]
         for s in review.monitor_sessions(f)
@@ -131,7 +148,7 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
     actions = [
         [
             a.seq,
-            when(a.ts),
+            when(a.ts, zone),
             a.supervisor,
             a.workstation,
             a.action,
@@ -147,7 +164,7 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
     alarms = [
         [
             a.seq,
-            when(a.ts),
+            when(a.ts, zone),
             a.severity,
             a.rule,
             a.queue,
@@ -155,20 +172,20 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
             a.details.get("value"),
             a.details.get("threshold"),
             a.message,
-            "; ".join(f"{when(k.ts)[11:19]} {k.supervisor}: {k.comment}" for k in a.acks),
-            "; ".join(f"{when(c.ts)[11:19]} {c.change} {c.severity}" for c in a.changes),
-            when(a.cleared),
+            "; ".join(f"{when(k.ts, zone)[11:19]} {k.supervisor}: {k.comment}" for k in a.acks),
+            "; ".join(f"{when(c.ts, zone)[11:19]} {c.change} {c.severity}" for c in a.changes),
+            when(a.cleared, zone),
         ]
         for a in review.alarms(f)
     ]
     sign_ins = [
-        [s.seq, when(s.ts), s.account, s.outcome, s.method, s.workstation]
+        [s.seq, when(s.ts, zone), s.account, s.outcome, s.method, s.workstation]
         for s in review.sign_ins(f)
     ]
     settings = [
         [
             s.seq,
-            when(s.ts),
+            when(s.ts, zone),
             s.supervisor,
             s.workstation,
             s.setting,
@@ -240,11 +257,14 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
 
 def header_lines(review: Review, f: ReviewFilter) -> list[tuple[str, str]]:
     last_seq, head_hash = review.head()
+    zone = review.zone
+    now = datetime.now().timestamp()
     return [
         ("Record", str(review.path.name)),
         ("Record id", review.record_id),
-        ("Exported", when(datetime.now().timestamp())),
-        ("Filter", describe_filter(f)),
+        ("Exported", when(now, zone)),
+        ("Times", zone_text(zone, now) or "the exporting PC's zone (the record names none)"),
+        ("Filter", describe_filter(f, zone)),
         ("Chain head", f"row #{last_seq}, SHA-256 {head_hash}"),
     ]
 

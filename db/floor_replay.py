@@ -32,7 +32,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from cti.state.agent_state import AgentState, derive_state
@@ -132,8 +132,8 @@ def _flag(fields: Fields, name: str) -> bool | None:
     return value == "1" or value.strip().lower() in ("1", "true", "yes")
 
 
-def _local_midnight(day: date) -> float:
-    return datetime(day.year, day.month, day.day).timestamp()  # naive = local time
+def _midnight_of(day: date, zone: tzinfo | None) -> float:
+    return datetime(day.year, day.month, day.day, tzinfo=zone).timestamp()  # None: this PC's
 
 
 @dataclass(frozen=True)
@@ -203,6 +203,9 @@ class FloorReducer:
     ) -> None:
         self.wrapup_s = dict(wrapup_s or {})
         self.default_wrapup_s = default_wrapup_s
+        # Whose midnight restarts "calls today": the recording console's zone in a review
+        # (db.zone), this PC's (None) while writing.
+        self.zone: tzinfo | None = None
         self.agents: dict[str, _Agent] = {}
         self.queues: dict[str, _Queue] = {}
         self._day = (0.0, -1.0)  # the local day last asked about: [midnight, next midnight)
@@ -366,7 +369,7 @@ class FloorReducer:
         return reducer
 
     def _midnight(self, ts: float) -> float:
-        """Local midnight (epoch seconds) of the day containing `ts`.
+        """Midnight in `zone` (epoch seconds) of the day containing `ts`.
 
         As cti.state.intervals computes it (both midnights in local time, so a DST day ends
         right); not imported from there because importing cti.state loads the whole floor
@@ -374,8 +377,9 @@ class FloorReducer:
         """
         start, end = self._day
         if not start <= ts < end:
-            day = datetime.fromtimestamp(ts).date()
-            start, end = _local_midnight(day), _local_midnight(day + timedelta(days=1))
+            day = datetime.fromtimestamp(ts, self.zone).date()
+            start = _midnight_of(day, self.zone)
+            end = _midnight_of(day + timedelta(days=1), self.zone)
             self._day = (start, end)
         return start
 

@@ -30,6 +30,7 @@ from db.canonical import json_text
 from db.errors import RecordClosedError, RecordError, RecordWriteError
 from db.models import SCHEMA_VERSION, TABLE_INDEX
 from db.writer import CONTROL_FLUSH, CONTROL_RETENTION, RecordWriter, Waiter, WriterConfig
+from db.zone import zone_details
 
 APP_NAME = "hotline-console"
 
@@ -439,6 +440,7 @@ def open_record(
         "python": sys.version.split()[0],
         "platform": platform.platform(terse=True),
         "schema": SCHEMA_VERSION,
+        "zone": zone_details(clock()),
     }
     if definitions is not None:
         details["floor"] = dict(definitions)

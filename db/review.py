@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from types import TracebackType
@@ -64,6 +65,7 @@ from db.review_rows import (
 )
 from db.schema import required_tables
 from db.sqlite_files import ReadOnlyFile, open_read_only, translate
+from db.zone import zone_from_details
 
 _CHUNK = 500
 DEFINITIONS = FloorConfig()  # the live floor's defaults, for a record opened without a console
@@ -137,6 +139,7 @@ class Review:
         self._tables = required_tables(self.schema_version)
         self._actor_cache: dict[int, tuple[str, str]] = {}
         self._lock = threading.RLock()  # one query at a time, from any thread
+        self._zone: tuple[tzinfo | None] | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -721,13 +724,16 @@ class Review:
         )
         upper = int(nxt) if nxt is not None else None
         if row is None:
-            return FloorReducer(), 0, None, upper
+            reducer = FloorReducer()
+            reducer.zone = self.zone
+            return reducer, 0, None, upper
         try:
             reducer = FloorReducer.from_json(str(row[1]))
         except (ValueError, KeyError, TypeError, IndexError) as exc:
             raise RecordError(
                 f"floor snapshot at {row[2]} is unreadable: {exc}", self.path
             ) from exc
+        reducer.zone = self.zone
         return reducer, int(row[0]), int(row[2]), upper
 
     def _replay_rows(
@@ -770,13 +776,13 @@ class Review:
 
         return self._guard("replay the floor", work)  # type: ignore[no-any-return]
 
-    def agent_timeline(self, agent: str, day: date, tz: tzinfo | None = None) -> list[StateSegment]:
-        """The agent's states over one local day, as contiguous segments.
+    def agent_timeline(self, agent: str, day: date) -> list[StateSegment]:
+        """The agent's states over one day of the record's zone, as contiguous segments.
 
         Only the part of the day the record covers (its first to its last PBX event): before
         and after, the record does not know the agent's state.
         """
-        day_start, day_end = day_bounds(day, tz)
+        day_start, day_end = day_bounds(day, self.zone)
 
         def work() -> list[StateSegment]:
             span = self._span()
@@ -845,12 +851,33 @@ class Review:
 
     # ------------------------------------------------------------------ intervals
 
+    @property
+    def zone(self) -> tzinfo | None:
+        """The time zone of the record's days and clock times: the zone of the last console
+        session that named one (db/zone.py); None (this PC's zone) for older records."""
+        if self._zone is None:
+            self._zone = (self._guard("read the record's time zone", self._recorded_zone),)
+        return self._zone[0]
+
+    def _recorded_zone(self) -> tzinfo | None:
+        o = self.m["record_open"]
+        rows = o.select(o.details).order_by(o.ts_us.desc(), o.seq.desc()).tuples()
+        for (details,) in self._raw(rows):
+            data = _json(details)
+            zone = zone_from_details(data.get("zone")) if isinstance(data, dict) else None
+            if zone is not None:
+                return zone
+        return None
+
     def definitions_at(
         self, ts: float, base: FloorConfig = DEFINITIONS
     ) -> tuple[FloorConfig, float | None]:
         """The figures' definitions the console writing the record ran with at `ts` (from its
         session's record_open row; the console applies changed definitions from its next
-        start), and when that session began. (`base`, None) when the record has none."""
+        start), and when that session began. (`base`, None) when the record has none. Either
+        way in the record's zone (`zone`), whose days and intervals the figures count."""
+        zone = self.zone
+        base = replace(base, tz=zone) if zone is not None else base
 
         def work() -> tuple[FloorConfig, float | None]:
             o = self.m["record_open"]

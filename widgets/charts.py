@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 import pyqtgraph as pg
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, Qt
@@ -199,17 +199,18 @@ class _SegmentsItem(pg.GraphicsObject):
         return self._bounds
 
 
-def _clock(ts: float) -> str:
-    return datetime.fromtimestamp(ts).strftime("%H:%M:%S")
+def _clock(ts: float, zone: tzinfo | None) -> str:
+    return datetime.fromtimestamp(ts, zone).strftime("%H:%M:%S")
 
 
-def segment_text(label: str, segment: Segment) -> str:
-    """What hovering a stretch of a timeline says: who, state (reason), from-to (how long)."""
+def segment_text(label: str, segment: Segment, zone: tzinfo | None = None) -> str:
+    """What hovering a stretch of a timeline says: who, state (reason), from-to (how long),
+    in clock times of `zone` (None: this PC's)."""
     state = state_label(segment.state)
     if segment.reason:
         state += f" ({reason_label(segment.reason)})"
     return (
-        f"{label}: {state}\n{_clock(segment.start)}–{_clock(segment.end)} "
+        f"{label}: {state}\n{_clock(segment.start, zone)}–{_clock(segment.end, zone)} "
         f"({format_duration(segment.end - segment.start)})"
     )
 
@@ -233,6 +234,7 @@ class StateTimeline(QWidget):
         self._labels: list[str] = []
         self._rows: list[list[Segment]] = []
         self._starts: list[list[float]] = []
+        self.zone: tzinfo | None = None
         self.colours = dict(DEFAULT_COLOURS)
         self.legend = QLabel()
         self.legend.setObjectName("timelineLegend")
@@ -259,7 +261,7 @@ class StateTimeline(QWidget):
         if found is None:
             QToolTip.hideText()
             return
-        QToolTip.showText(QCursor.pos(), segment_text(*found), self.plot)
+        QToolTip.showText(QCursor.pos(), segment_text(*found, self.zone), self.plot)
 
     def _update_legend(self) -> None:
         shown = {s.state for segs in self._rows for s in segs}
@@ -276,6 +278,17 @@ class StateTimeline(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self._update_legend()
         super().changeEvent(event)
+
+    def set_zone(self, zone: tzinfo | None, at: float) -> None:
+        """Show clock times of `zone` (None: this PC's); its UTC offset at `at` labels the
+        axis (the day shown: a day with a DST change is labelled with one offset)."""
+        self.zone = zone
+        offset = None if zone is None else datetime.fromtimestamp(at, zone).utcoffset()
+        axis = self.plot.getPlotItem().getAxis("bottom")
+        # pyqtgraph counts the offset the other way round (seconds to add to reach UTC)
+        axis.utcOffset = None if offset is None else -int(offset.total_seconds())
+        axis.picture = None
+        axis.update()
 
     def set_rows(self, labels: Sequence[str], rows: Sequence[Sequence[Segment]]) -> None:
         self._labels = list(labels)

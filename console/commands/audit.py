@@ -6,7 +6,8 @@ read as a record (not a database, wrong or newer schema, locked ...). `-v` also 
 chain head (last row and its SHA-256), the value worth keeping outside the file.
 
 export: the audit trail (and detail tables) as CSV, XLSX or PDF, with the review filters
---from/--to (local date or date and time; a date alone in --to means the end of that day),
+--from/--to (date or date and time on the record's clock, db/zone.py, unless the value
+carries its own UTC offset; a date alone in --to means the end of that day),
 --supervisor, --agent, --queue, --action; --journal adds the PBX events. Exit 0 on success,
 2 on any error (nothing is written then). The record is only ever opened read-only.
 Qt is imported only for PDF.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 
 
@@ -31,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export.add_argument("db", metavar="DB", help="record file")
     export.add_argument("--format", required=True, choices=["csv", "xlsx", "pdf"])
     export.add_argument("--out", required=True, metavar="FILE", help="file to write")
-    export.add_argument("--from", dest="date_from", metavar="WHEN", help="start (local time)")
-    export.add_argument("--to", dest="date_to", metavar="WHEN", help="end (local time)")
+    clock = "on the record's clock, e.g. 2026-11-22T08:30"
+    export.add_argument("--from", dest="date_from", metavar="WHEN", help=f"start ({clock})")
+    export.add_argument("--to", dest="date_to", metavar="WHEN", help=f"end ({clock})")
     export.add_argument("--supervisor", help="only rows written by this supervisor")
     export.add_argument("--agent", help="only rows about this agent (interface, PJSIP/1001)")
     export.add_argument("--queue", help="only rows about this queue")
@@ -40,20 +42,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     export.add_argument("--journal", action="store_true", help="include PBX events")
 
 
-def parse_when(text: str, end: bool = False) -> float:
-    """Local date or date-time; for an end bound, a bare date means the end of that day."""
+def parse_when(text: str, end: bool = False, zone: tzinfo | None = None) -> float:
+    """A date or date-time on `zone`'s clock (None: this PC's) unless it names its own UTC
+    offset; for an end bound, a bare date means the end of that day."""
     value = text.strip()
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
             if end:
                 day = day + timedelta(days=1)
-            return datetime(day.year, day.month, day.day).timestamp()
+            return datetime(day.year, day.month, day.day, tzinfo=zone).timestamp()
         moment = datetime.fromisoformat(value.replace(" ", "T", 1))
     except ValueError:
         raise ValueError(
             f"cannot read {text!r} as a date or time (use 2026-11-22 or 2026-11-22T08:30)"
         ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
     return moment.timestamp()
 
 
@@ -81,21 +86,25 @@ def _export(args: argparse.Namespace) -> int:
     from db.review import open_review
     from db.review_rows import ReviewFilter
 
-    try:
-        review_filter = ReviewFilter(
-            start=parse_when(args.date_from) if args.date_from else None,
-            end=parse_when(args.date_to, end=True) if args.date_to else None,
+    def make_filter(zone: tzinfo | None) -> ReviewFilter:
+        return ReviewFilter(
+            start=parse_when(args.date_from, zone=zone) if args.date_from else None,
+            end=parse_when(args.date_to, end=True, zone=zone) if args.date_to else None,
             supervisor=args.supervisor,
             agent=args.agent,
             queue=args.queue,
             action=args.action,
         )
+
+    try:
+        make_filter(None)  # a malformed date fails before the file is opened
     except ValueError as exc:
         print(f"audit: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
     try:
         with open_review(Path(args.db)) as review:
+            review_filter = make_filter(review.zone)  # dates on the floor's clock
             if args.format == "csv":
                 rows = export_csv(review, review_filter, out, args.journal)
             elif args.format == "xlsx":

@@ -355,151 +355,151 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="169" />
+        <location filename="../../console/review_window.py" line="170" />
         <source>Escalated (not acknowledged in time)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="350" />
+        <location filename="../../console/review_window.py" line="370" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="366" />
+        <location filename="../../console/review_window.py" line="386" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="368" />
+        <location filename="../../console/review_window.py" line="388" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="370" />
-        <location filename="../../console/review_window.py" line="727" />
+        <location filename="../../console/review_window.py" line="390" />
+        <location filename="../../console/review_window.py" line="751" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="374" />
+        <location filename="../../console/review_window.py" line="394" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="375" />
+        <location filename="../../console/review_window.py" line="395" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="376" />
+        <location filename="../../console/review_window.py" line="396" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="377" />
+        <location filename="../../console/review_window.py" line="397" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="378" />
+        <location filename="../../console/review_window.py" line="398" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="379" />
+        <location filename="../../console/review_window.py" line="399" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="409" />
-        <location filename="../../console/review_window.py" line="427" />
+        <location filename="../../console/review_window.py" line="429" />
+        <location filename="../../console/review_window.py" line="447" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="415" />
-        <location filename="../../console/review_window.py" line="437" />
+        <location filename="../../console/review_window.py" line="435" />
+        <location filename="../../console/review_window.py" line="457" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="421" />
+        <location filename="../../console/review_window.py" line="441" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="449" />
+        <location filename="../../console/review_window.py" line="469" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="477" />
-        <location filename="../../console/review_window.py" line="661" />
+        <location filename="../../console/review_window.py" line="497" />
+        <location filename="../../console/review_window.py" line="685" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="504" />
+        <location filename="../../console/review_window.py" line="527" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="505" />
+        <location filename="../../console/review_window.py" line="528" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="506" />
+        <location filename="../../console/review_window.py" line="529" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="507" />
+        <location filename="../../console/review_window.py" line="530" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="508" />
+        <location filename="../../console/review_window.py" line="531" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="514" />
+        <location filename="../../console/review_window.py" line="537" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="538" />
+        <location filename="../../console/review_window.py" line="561" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="641" />
+        <location filename="../../console/review_window.py" line="665" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="641" />
+        <location filename="../../console/review_window.py" line="665" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="647" />
+        <location filename="../../console/review_window.py" line="671" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="691" />
         <location filename="../../console/review_window.py" line="715" />
+        <location filename="../../console/review_window.py" line="739" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="718" />
+        <location filename="../../console/review_window.py" line="742" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
-<message><source>(no end recorded)</source><translation type="unfinished" /></message><message><source>(no result recorded)</source><translation type="unfinished" /></message><message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message><message><source>as the console started at %1 ran them</source><translation type="unfinished" /></message><message><source>this console's definitions (the record holds none for that day)</source><translation type="unfinished" /></message></context>
+<message><source>%1, the recording console's zone (this PC: %2)</source><translation type="unfinished" /></message><message><source>(no end recorded)</source><translation type="unfinished" /></message><message><source>(no result recorded)</source><translation type="unfinished" /></message><message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message><message><source>Times in this PC's time zone (the record names none)</source><translation type="unfinished" /></message><message><source>Times: %1</source><translation type="unfinished" /></message><message><source>as the console started at %1 ran them</source><translation type="unfinished" /></message><message><source>this console's definitions (the record holds none for that day)</source><translation type="unfinished" /></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -704,7 +704,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="498" />
+        <location filename="../../console/review_window.py" line="521" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

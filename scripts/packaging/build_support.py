@@ -50,6 +50,8 @@ THIRD_PARTY_HIDDEN_IMPORTS = (
     "pyqtgraph",
     "xlsxwriter",
     "orjson",
+    "tzlocal",  # imported when a record is opened (db/zone.py)
+    "tzdata",  # zone rules for zoneinfo where the system has none (Windows)
     "keyrings.alt.file",
     "platformdirs",
 )

@@ -3,6 +3,7 @@ meter showed at that minute, from the same definitions (cti/state/metrics.py).""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,11 @@ def test_a_past_day_is_reviewed_by_the_definitions_its_console_ran_with(tmp_path
             rec.journal_event(start + 1, "QueueCallerJoin", {"Queue": "urban", "Uniqueid": "1"})
     mine = FloorConfig(sl_threshold_s=20.0)  # the reviewing console's own settings
     with open_review(path) as review:
-        assert review.definitions_at(t0 - 60, mine) == (mine, None)
-        assert review.definitions_at(t0 + 3600, mine) == (morning, t0)
-        assert review.definitions_at(t0 + 9 * 3600, mine) == (evening, t0 + 8 * 3600)
+        zone = review.zone  # days and intervals on the recording console's clock
+        assert zone is not None
+        assert review.definitions_at(t0 - 60, mine) == (replace(mine, tz=zone), None)
+        assert review.definitions_at(t0 + 3600, mine) == (replace(morning, tz=zone), t0)
+        assert review.definitions_at(t0 + 9 * 3600, mine) == (
+            replace(evening, tz=zone),
+            t0 + 8 * 3600,
+        )
