@@ -50,7 +50,13 @@ def end_reason_label(text: str) -> str:
 
 
 class RecordMonitorAudit:
-    """MonitorAudit → the record's monitoring rows."""
+    """MonitorAudit → the record's monitoring rows.
+
+    The rows take the record's own clock (wall time), not the events' `ts`: the phone stamps
+    its events with a monotonic clock (timeouts must not jump with the wall clock), which is
+    seconds since boot, not a date. MonitorSession calls the audit as each transition
+    happens, so the record's clock is the moment of the transition.
+    """
 
     def __init__(self, record: Any, linkedid_of: Any) -> None:
         self.record = record
@@ -68,20 +74,17 @@ class RecordMonitorAudit:
             linkedid=event.agent_call or None,
             caller=caller,
             details={"method": event.method, "sip_call_id": event.sip_call_id},
-            ts=event.ts,
         )
 
     def mode_changed(self, event: MonitorModeChanged) -> None:
         handle = self._handles.get(event.session)
         if self.record is not None and handle is not None:
-            self.record.monitor_session_mode(handle, event.mode.value, ts=event.ts)
+            self.record.monitor_session_mode(handle, event.mode.value)
 
     def session_ended(self, event: MonitorEnded) -> None:
         handle = self._handles.pop(event.session, None)
         if self.record is not None and handle is not None:
-            self.record.monitor_session_end(
-                handle, getattr(event, "reason", "ended") or "ended", ts=event.ts
-            )
+            self.record.monitor_session_end(handle, getattr(event, "reason", "ended") or "ended")
 
 
 class MonitorLink(QObject):

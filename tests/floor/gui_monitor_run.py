@@ -41,7 +41,7 @@ def main() -> int:
     p = console.parts
     store, floor, monitor, actions = p["store"], p["floor"], p["monitor"], p["actions"]
     actions.confirm = lambda _text: True  # the barge confirmation: "yes"
-    out: dict[str, object] = {}
+    out: dict[str, object] = {"wall_start": time.time()}
 
     def wait(cond: object, timeout: float, what: str) -> None:
         end = time.monotonic() + timeout
@@ -109,6 +109,7 @@ def main() -> int:
         out["error"] = f"{type(exc).__name__}: {exc}"
     finally:
         record_path = console.paths.record
+        out["wall_end"] = time.time()
         console.window.close()
         console.shutdown()
     from db.review import open_review
@@ -116,7 +117,12 @@ def main() -> int:
     with open_review(record_path) as review:
         sessions = review.monitor_sessions()
         out["sessions"] = [
-            {"agent": s.agent, "modes": [g.mode for g in s.segments], "end": s.end_reason}
+            {
+                "agent": s.agent,
+                "modes": [g.mode for g in s.segments],
+                "end": s.end_reason,
+                "times": [s.started, *(g.start for g in s.segments), s.ended],
+            }
             for s in sessions
         ]
         out["actions"] = [a.action for a in review.actions()]

@@ -47,4 +47,9 @@ def test_keys_on_the_wall_monitor_a_lab_call(repo_root: Path, tmp_path: Path) ->
     assert session["end"] == "stopped by supervisor"
     assert second["agent"] == out["second_agent"] and second["modes"] == ["listen"]
     assert second["end"].startswith("the PBX ended the spy call (200 ")
+    # "who listened to whom, when": wall-clock times, in order, within the run
+    for s in (session, second):
+        times = s["times"]
+        assert out["wall_start"] <= times[0] and times[-1] <= out["wall_end"], s
+        assert times == sorted(times), s
     assert out["actions"] == ["listen", "whisper", "barge", "listen", "stop", "listen"]
