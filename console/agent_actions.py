@@ -41,6 +41,15 @@ def action_names() -> dict[str, str]:
     }
 
 
+def result_text(result: Any) -> str:
+    """What the PBX answered, as the record keeps it: "Success: Interface paused successfully"
+    (the AMI client's ActionResult carries the Response's Message)."""
+    message = getattr(result, "message", None)
+    if not isinstance(message, str):
+        return str(result)
+    return f"Success: {message}" if message else "Success"
+
+
 class AuditPort(Protocol):
     """Implemented by the record (db.record.Record): intent first (durable), then the result."""
 
@@ -298,7 +307,7 @@ class AgentActions(QObject):
                 self.audit.action_result(handle, False, msg, duration)
                 self.action_finished.emit(name, False, msg)
             else:
-                self.audit.action_result(handle, True, str(fut.result()), duration)
+                self.audit.action_result(handle, True, result_text(fut.result()), duration)
                 self.action_finished.emit(name, True, "")
         self._pending = still
         if not still:

@@ -140,6 +140,7 @@ class Review:
         self._actor_cache: dict[int, tuple[str, str]] = {}
         self._lock = threading.RLock()  # one query at a time, from any thread
         self._zone: tuple[tzinfo | None] | None = None
+        self._samples: tuple[int, list[dict[str, Any]]] | None = None
 
     def close(self) -> None:
         with self._lock:
@@ -299,13 +300,22 @@ class Review:
             conds.append(j.ts_us < end_us)
         return conds
 
-    def _sampled_states(self, samples: int = 12) -> list[dict[str, Any]]:
-        """Floor snapshots spread over the record (who and which queues existed when)."""
+    def _sampled_states(self) -> list[dict[str, Any]]:
+        """Floor snapshots spread over the record, then the floor at its end (who and which
+        queues existed when; the newest last). Kept until the record grows: the window asks
+        for agents, names and queues in a row."""
+        head = self.head()[0]
+        if self._samples is None or self._samples[0] != head:
+            self._samples = (head, self._read_samples())
+        return self._samples[1]
+
+    def _read_samples(self, samples: int = 12) -> list[dict[str, Any]]:
         snap = self.m["floor_snapshot"]
         low = snap.select(pw.fn.MIN(snap.seq)).scalar()
         high = snap.select(pw.fn.MAX(snap.seq)).scalar()
+        end = self._end_state()
         if low is None or high is None:
-            return []
+            return [end] if end is not None else []
         # One primary-key seek per sample: a long record holds tens of thousands of
         # snapshots (hundreds of MB), which must not be scanned to pick a dozen.
         picked: set[int] = {int(high)}
@@ -323,7 +333,20 @@ class Review:
                 out.append(json.loads(state))
             except ValueError:
                 continue
+        if end is not None:
+            out.append(end)
         return out
+
+    def _end_state(self) -> dict[str, Any] | None:
+        """The floor at the record's last PBX event: the newest snapshot plus the journal
+        since (at most one snapshot interval). Without it a record shorter than the snapshot
+        interval, or agents who joined after the last snapshot, would name nobody."""
+        span = self._span()
+        if span is None:
+            return None
+        reducer, _, _ = self._reducer_at(span[1])
+        state: dict[str, Any] = json.loads(reducer.to_json())
+        return state
 
     def supervisors(self) -> list[str]:
         names: list[str] = self._guard(
@@ -745,6 +768,25 @@ class Review:
             conds.append(j.seq <= upper_seq)
         return j.select(j.ts_us, j.name, j.fields).where(*conds).order_by(j.seq).tuples()
 
+    def _reducer_at(
+        self, ts: float, progress: Callable[[int], bool] | None = None
+    ) -> tuple[FloorReducer, int | None, int]:
+        """The floor reducer as of `ts`: the snapshot before it plus the journal since.
+        (reducer, the snapshot's ts_us or None, journal rows applied)."""
+        until = _us(ts)
+        reducer, through, snap_ts, upper = self._snapshot_before(until)
+        names = reducer.event_names
+        applied = 0
+        for ts_us, name, fields in self._raw(self._replay_rows(through, upper, until, names)):
+            try:
+                reducer.apply(_s(int(ts_us)), str(name), json.loads(fields))
+            except ValueError:
+                continue
+            applied += 1
+            if progress is not None and applied % 2000 == 0 and not progress(applied):
+                raise RecordError("replay cancelled", self.path)
+        return reducer, snap_ts, applied
+
     def floor_at(self, ts: float, progress: Callable[[int], bool] | None = None) -> FloorAt:
         """The floor at `ts`: agents' states and queues' waiting callers.
 
@@ -753,18 +795,7 @@ class Review:
         """
 
         def work() -> FloorAt:
-            until = _us(ts)
-            reducer, through, snap_ts, upper = self._snapshot_before(until)
-            names = reducer.event_names
-            applied = 0
-            for ts_us, name, fields in self._raw(self._replay_rows(through, upper, until, names)):
-                try:
-                    reducer.apply(_s(int(ts_us)), str(name), json.loads(fields))
-                except ValueError:
-                    continue
-                applied += 1
-                if progress is not None and applied % 2000 == 0 and not progress(applied):
-                    raise RecordError("replay cancelled", self.path)
+            reducer, snap_ts, applied = self._reducer_at(ts, progress)
             floor = reducer.floor_at(ts)
             return FloorAt(
                 ts=floor.ts,

@@ -15,6 +15,7 @@ import pytest
 
 from cti.state.config import FloorConfig
 from db.floor_replay import LOGGED_OUT, FloorReducer
+from db.record import open_record
 from db.review import Review, day_bounds, open_review
 from db.review_rows import ReviewFilter
 from db.synthetic import QUEUES, WRAPUP_S, SyntheticRecord, generate_record
@@ -203,3 +204,26 @@ def test_supervisor_tables_and_filters(hotline: SyntheticRecord, review: Review)
     kinds = Counter(e.kind for e in trail)
     assert kinds["monitor_mode"] == 10 and kinds["alarm_ack"] == 3
     assert all(len(e.row_hash) == 64 for e in trail)
+
+
+def test_a_record_shorter_than_the_snapshot_interval_still_names_its_floor(
+    tmp_path: Path,
+) -> None:
+    """A console closed after a few minutes leaves no floor snapshot: the filters' agents,
+    their names and the queues come from the journal since the last snapshot (here: all)."""
+    path = tmp_path / "short.sqlite3"
+    t0 = 1_795_337_200.0
+    with open_record(path, "班长", "ws-1", snapshot_every_s=3600) as rec:
+        for i, (name, queue) in enumerate((("王芳", "urban"), ("李娜", "urban"), ("张伟", "vip"))):
+            fields = {"Queue": queue, "Interface": f"PJSIP/100{i + 1}", "MemberName": name}
+            rec.journal_event(t0 + i, "QueueMember", {**fields, "Status": "1", "Paused": "0"})
+        rec.action_intent("QueuePause", agent="PJSIP/1009", ts=t0 + 5)
+    with open_review(path) as review:
+        assert journal(path, "SELECT COUNT(*) FROM floor_snapshot") == [(0,)]
+        assert review.agents() == ["PJSIP/1001", "PJSIP/1002", "PJSIP/1003", "PJSIP/1009"]
+        assert review.agent_names() == {
+            "PJSIP/1001": "王芳",
+            "PJSIP/1002": "李娜",
+            "PJSIP/1003": "张伟",
+        }
+        assert review.queues() == ["urban", "vip"]

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from console.bench.sim_feed import SimFeed
+from cti.ami.actions import ActionResult
+from cti.ami.message import Message
 from cti.state.config import FloorConfig
 from cti.state.store import FloorStore
 
@@ -49,7 +51,9 @@ class RecordingPbx:
         if self.fail:
             f.set_exception(RuntimeError(self.fail))
         else:
-            f.set_result("Success")
+            message = "Interface paused successfully"
+            response = Message({"Response": "Success", "ActionID": "t-1", "Message": message})
+            f.set_result(ActionResult(action_id="t-1", response=response, message=message))
         return f
 
     def pause(self, interface: str, paused: bool, reason: str, queue: str | None) -> Future[Any]:

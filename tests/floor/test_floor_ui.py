@@ -105,6 +105,7 @@ def test_click_shows_detail_and_keys_pause_unpause(floor: Any, qtbot: Any, audit
     assert sig.args[:2] == ["pause", True]
     assert pbx.calls == [("pause", ready.interface, True, "break", None)]
     assert [r[0] for r in audit.rows] == ["intent", "result"]
+    assert audit.rows[-1][2:] == ("ok", "Success: Interface paused successfully")
 
 
 def test_action_that_does_not_apply_is_refused_and_not_sent(
