@@ -139,7 +139,8 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
         definitions=definitions_json(store.config),
         retention_days=settings.record.keep_days,
         # replay derives wrap-up as the live floor does when Asterisk does not report it
-        default_wrapup_s=float(max(0, settings.floor.wrapup_s)),
+        wrapup_s=store.config.wrapup_by_queue,
+        default_wrapup_s=store.config.wrapup_s,
     )
     floor = FloorView(time.time)
     window = MainWindow(floor=floor, can_open_record=True)

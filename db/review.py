@@ -747,7 +747,10 @@ class Review:
         )
         upper = int(nxt) if nxt is not None else None
         if row is None:
-            reducer = FloorReducer()
+            # Before the first snapshot, wrap-up comes from the session's recorded definitions
+            # (Asterisk reports none when the queue leaves it to the console).
+            config, _ = self.definitions_at(_s(ts_us))
+            reducer = FloorReducer(config.wrapup_by_queue, config.wrapup_s)
             reducer.zone = self.zone
             return reducer, 0, None, upper
         try:

@@ -227,3 +227,34 @@ def test_a_record_shorter_than_the_snapshot_interval_still_names_its_floor(
             "PJSIP/1003": "张伟",
         }
         assert review.queues() == ["urban", "vip"]
+
+
+def test_wrap_up_before_the_first_snapshot_follows_the_recorded_definitions(
+    tmp_path: Path,
+) -> None:
+    """The console's wrap-up (Asterisk reports none) is in its session's definitions: replay
+    shows it from the record's first minute, not only from the first floor snapshot on."""
+    from cti.state.config import definitions_json
+
+    path = tmp_path / "wrapup.sqlite3"
+    t0 = 1_795_337_200.0
+    member = {"Queue": "urban", "Interface": "PJSIP/1001", "MemberName": "王芳", "Paused": "0"}
+    call = {**member, "Uniqueid": "9.1", "Linkedid": "9.1", "HoldTime": "3"}
+    with open_record(
+        path,
+        "班长",
+        "ws-1",
+        snapshot_every_s=3600,
+        definitions=definitions_json(FloorConfig(wrapup_s=25.0)),
+        clock=lambda: t0 - 60,
+    ) as rec:
+        rec.journal_event(t0, "QueueMember", {**member, "Status": "1"})
+        rec.journal_event(t0 + 1, "AgentConnect", call)
+        rec.journal_event(t0 + 1, "QueueMemberStatus", {**member, "Status": "2"})
+        rec.journal_event(t0 + 60, "AgentComplete", {**call, "TalkTime": "59"})
+        rec.journal_event(t0 + 60, "QueueMemberStatus", {**member, "Status": "1"})
+    with open_review(path) as review:
+        assert journal(path, "SELECT COUNT(*) FROM floor_snapshot") == [(0,)]
+        assert review.floor_at(t0 + 30).agents["PJSIP/1001"].state == "TALKING"
+        assert review.floor_at(t0 + 70).agents["PJSIP/1001"].state == "WRAP_UP"
+        assert review.floor_at(t0 + 90).agents["PJSIP/1001"].state == "READY"
