@@ -11,6 +11,7 @@ same functions as `main.py audit`.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 from collections.abc import Callable
@@ -469,11 +470,10 @@ class ReviewWindow(QMainWindow):
         self.tabs.addTab(iv, self.tr("Intervals"))
 
         # Replay tab
-        self.replay_ts = bounds[0]
+        self.replay_ts = bounds[0]  # set by the first replay below
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("replaySlider")
-        minutes = max(1, int((bounds[1] - bounds[0]) // 60))
-        self.slider.setRange(0, minutes)
+        self.slider.setRange(0, math.ceil(max(0.0, bounds[1] - self._first_minute()) / 60))
         self.slider.setPageStep(15)
         self.slider.sliderReleased.connect(self._on_replay)
         self.slider.valueChanged.connect(self._on_slider_moved)
@@ -653,14 +653,23 @@ class ReviewWindow(QMainWindow):
         )
 
     # -- replay --------------------------------------------------------------------------
+    def _first_minute(self) -> float:
+        """The first whole minute at or after the record's first PBX event: the replay
+        starts there, where the floor is known (at the first event itself nothing is)."""
+        return math.ceil(self.bounds[0] / 60) * 60.0
+
+    def replay_time(self, value: int) -> float:
+        """The slider's position as a time: whole minutes, the last one the record's end."""
+        return min(self._first_minute() + value * 60, self.bounds[1])
+
     def _on_slider_moved(self, value: int) -> None:
-        ts = self.bounds[0] + value * 60
+        ts = self.replay_time(value)
         self.replay_label.setText(wall_time(ts, self.zone).strftime("%Y-%m-%d %H:%M"))
         if not self.slider.isSliderDown():
             self._on_replay()
 
     def _on_replay(self) -> None:
-        ts = self.bounds[0] + self.slider.value() * 60
+        ts = self.replay_time(self.slider.value())
         self.replay_ts = ts
         progress = QProgressDialog(self.tr("Rebuilding the floor…"), self.tr("Cancel"), 0, 0, self)
         progress.setMinimumDuration(400)

@@ -275,3 +275,26 @@ def test_why_monitoring_ended_reads_in_the_ui_language(
     column = actions.table.columns.index("result")
     assert actions.data(actions.index(0, column)) == "（记录中没有结果）"
     win.close()
+
+
+def test_replay_starts_at_the_first_whole_minute_the_floor_is_known(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """A console's record begins with FullyBooted, then the snapshot's lists a few ms later:
+    the replay's first position must show that floor, not the empty one before it."""
+    from db.record import open_record
+
+    path = tmp_path / "start.sqlite3"
+    t0 = 1_795_337_220.0  # a whole minute
+    with open_record(path, "王班长", "desk-3") as rec:
+        rec.journal_event(t0 + 58.688, "FullyBooted", {"Status": "Fully Booted"})
+        for i in range(3):
+            member = {"Queue": "urban", "Location": f"PJSIP/100{i}", "Name": f"座席{i}"}
+            rec.journal_event(t0 + 58.707, "QueueMember", {**member, "Status": "1"})
+        rec.journal_event(t0 + 150, "QueueMemberStatus", {**member, "Status": "2"})
+    win = ReviewWindow(open_review(path))
+    qtbot.addWidget(win)
+    assert win.slider.value() == 0 and win.slider.maximum() == 2
+    assert [win.replay_time(v) - t0 for v in range(3)] == [60.0, 120.0, 150.0]
+    assert win.replay_agents.rowCount() == 3  # the first replay, as the window opened
+    win.close()
