@@ -59,6 +59,9 @@ class TrafficChart(QWidget):
         pi = self.plot.getPlotItem()
         pi.showAxis("right")
         pi.scene().addItem(self.sl_view)
+        # Above the plot (and so above the bars): the SL of an interval drawn behind its own
+        # bars would vanish, and with one interval so would the whole line.
+        self.sl_view.setZValue(pi.zValue() + 1)
         pi.getAxis("right").linkToView(self.sl_view)
         self.sl_view.setXLink(pi)
         # A little above 100 % so that a full-service interval's marker is not cut in half.
@@ -148,8 +151,9 @@ class TrafficChart(QWidget):
             [p[1] for p in pts],
             pen=pg.mkPen("#2f6fd0", width=2),
             symbol="o",
-            symbolSize=5,
+            symbolSize=8,
             symbolBrush="#2f6fd0",
+            symbolPen=pg.mkPen("#ffffff", width=1.5),  # stands out on a bar, too
         )
         target = pg.InfiniteLine(
             pos=target_percent,
