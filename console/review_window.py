@@ -301,9 +301,18 @@ def replay_queue_row(
 class TableModel(QAbstractTableModel):
     """A read-only table over db.export.Table rows."""
 
-    def __init__(self, table: Table | None = None, parent: Any = None) -> None:
+    def __init__(
+        self,
+        table: Table | None = None,
+        parent: Any = None,
+        agent_label: Callable[[str], str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.table = table or Table("", (), [])
+        # the record's own names for agents ("王芳 · 1001"; the interface in the tooltip)
+        self.labels = dict(_VALUE_LABELS)
+        if agent_label is not None:
+            self.labels["agent"] = agent_label
 
     def set_table(self, table: Table) -> None:
         self.beginResetModel()
@@ -326,7 +335,7 @@ class TableModel(QAbstractTableModel):
         missing = _missing_label(text)
         if missing is not None:
             return missing if display else None
-        label = _VALUE_LABELS.get(column)
+        label = self.labels.get(column)
         if label is not None and text:
             return label(text) if display else text
         row_label = _ROW_LABELS.get(column)
@@ -409,7 +418,7 @@ class ReviewWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tables: dict[str, TableModel] = {}
         for title in ("Monitoring sessions", "Actions", "Alarms", "Sign-ins", "Settings"):
-            model = TableModel(parent=self)
+            model = TableModel(parent=self, agent_label=self._agent_label)
             view = QTableView()
             view.setModel(model)
             view.setSortingEnabled(False)

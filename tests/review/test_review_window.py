@@ -64,6 +64,11 @@ def test_review_tables_replay_export_verify(qtbot: Any, water_record: Path, tmp_
     assert "whisper" in " ".join(str(c) for c in modes)
     shown = sessions.data(sessions.index(0, sessions.table.columns.index("modes")))
     assert re.fullmatch(r"Listen \d\d:\d\d:\d\d → Whisper \d\d:\d\d:\d\d", shown), shown
+    # agents by the names the record holds; the interface stays in the tooltip
+    agent = sessions.index(0, sessions.table.columns.index("agent"))
+    name = win.agent_names["PJSIP/1002"]
+    assert name and sessions.data(agent) == f"{name} · 1002"
+    assert sessions.data(agent, Qt.ItemDataRole.ToolTipRole) == "PJSIP/1002"
     assert win.tables["Alarms"].rowCount() == 1
     actions = win.tables["Actions"]
     columns = actions.table.columns
