@@ -119,7 +119,9 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     from console.shell import ShellController
     from console.status import StatusPresenter
     from console.theme import apply_theme
+    from console.today_seed import TodaySeed
     from cti.state.config import definitions_json
+    from cti.state.seed import PinnedClock
     from cti.state.store import FloorStore
 
     paths.ensure()
@@ -133,10 +135,12 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     background = Background()
 
     history = CachedHistory(paths.record)
-    store = FloorStore(floor_config(settings.floor, history), time.time)
+    clock = PinnedClock()  # wall time, pinned while today's history is applied
+    store = FloorStore(floor_config(settings.floor, history), clock)
     record = RecordLink.open(
         paths.record,
         definitions=definitions_json(store.config),
+        pbx=settings.pbx.identity(),
         retention_days=settings.record.keep_days,
         # replay derives wrap-up as the live floor does when Asterisk does not report it
         wrapup_s=store.config.wrapup_by_queue,
@@ -247,10 +251,31 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     console.on_shutdown("floor", controller.stop)
     console.on_shutdown("alarm outputs", outputs.stop)
     console.on_shutdown("alarms", alarms.stop)
-    controller.start()
-    alarms.start()
+    # The PBX link starts at once (its events wait in the controller's inbox); the floor and
+    # the alarms start once the day's earlier figures are back from the record.
     outputs.start()
     link.start()
+    seed = TodaySeed(
+        record.path if record.ok else None,
+        record.record.opened_seq if record.record is not None else 0,
+        settings.pbx.identity(),
+        store,
+        clock,
+        parent=window,
+    )
+    seed.progress.connect(status.show_restoring)
+
+    def floor_starts(_applied: int) -> None:
+        window.statusBar().clearMessage()
+        if seed.skipped_rows:
+            status.show_not_restored(seed.skipped_rows)
+        controller.start()
+        alarms.start()
+
+    seed.finished.connect(floor_starts)
+    console.on_shutdown("today's figures", seed.stop)
+    console.parts["seed"] = seed
+    seed.start()
     return console
 
 

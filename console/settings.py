@@ -44,6 +44,13 @@ class PbxSettings:
     barge_code: str = "*223"
     lab_scenario: str = ""
 
+    def identity(self) -> str:
+        """Which floor this is ("lab:water", "ami:10.0.0.5:5038"): a session's record names it,
+        and a later session restores the day's figures only from its own floor's journal."""
+        if self.mode == PBX_LAB:
+            return f"lab:{self.lab_scenario or 'default'}"
+        return f"ami:{self.host}:{self.port}"
+
     def problems(self) -> list[str]:
         out: list[str] = []
         if self.mode not in (PBX_LAB, PBX_ASTERISK):

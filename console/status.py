@@ -112,6 +112,19 @@ class StatusPresenter(QObject):
         elif action in ("listen", "whisper", "barge", "stop"):
             a.monitor_action(action, agent)
 
+    def show_restoring(self, done: int, total: int) -> None:
+        """Progress of restoring today's figures from the record at start-up."""
+        self.window.statusBar().showMessage(
+            _t("Restoring today's figures from the record… %1 %").replace(
+                "%1", str(100 * done // max(total, 1))
+            )
+        )
+
+    def show_not_restored(self, rows: int) -> None:
+        """Today's figures were not restored at start-up (too much of today to replay)."""
+        text = _t("Today's figures count from now: too many of today's events (%1) to restore.")
+        self.window.show_notice(text.replace("%1", f"{rows:,}"))
+
     def _on_action_finished(self, action: str, ok: bool, message: str) -> None:
         name = action_names().get(action, action)
         if ok:

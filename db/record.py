@@ -122,6 +122,7 @@ class Record:
         writer.current_actor = self._actor
         self._clock = clock
         self._closed = False
+        self.opened_seq = 0  # this session's record_open row (set by open_record)
         # A console that exits without close() still commits what it queued: the writer
         # thread is a daemon and would otherwise die with the queue.
         self._at_exit = _exit_closer(self)
@@ -398,12 +399,14 @@ def open_record(
     on_error: Callable[[RecordError], None] | None = None,
     clock: Callable[[], float] = time.time,
     definitions: Mapping[str, Any] | None = None,
+    pbx: str | None = None,
 ) -> Record:
     """Open (or create) a record for writing and start its writer thread.
 
     `definitions`: the definitions of the floor figures this console runs with
     (cti.state.config.definitions_json), kept in the record_open row so a review of a past day
-    uses them (`Review.definitions_at`).
+    uses them (`Review.definitions_at`). `pbx`: which PBX this session follows ("lab:water",
+    "ami:10.0.0.5:5038"), so a later session knows which earlier journal is its floor's.
 
     Raises a RecordError subclass for files that are not records, newer records, locked or read-
     only files; the file is not modified in those cases. `on_commit(last_seq)` and
@@ -444,7 +447,11 @@ def open_record(
     }
     if definitions is not None:
         details["floor"] = dict(definitions)
-    record._put(_RECORD_OPEN, None, (app, purpose, os.getpid(), json_text(details)))
+    if pbx is not None:
+        details["pbx"] = pbx
+    record.opened_seq = record._put(
+        _RECORD_OPEN, None, (app, purpose, os.getpid(), json_text(details))
+    )
     return record
 
 

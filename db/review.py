@@ -656,6 +656,54 @@ class Review:
 
         return self._guard("read PBX events", work)  # type: ignore[no-any-return]
 
+    def sessions(self) -> list[tuple[int, float, dict[str, Any]]]:
+        """Every console session: (its record_open seq, ts, details), oldest first."""
+
+        def work() -> list[tuple[int, float, dict[str, Any]]]:
+            o = self.m["record_open"]
+            out = []
+            for seq, ts_us, details in self._raw(
+                o.select(o.seq, o.ts_us, o.details).order_by(o.seq).tuples()
+            ):
+                data = _json(details)
+                out.append((int(seq), _s(int(ts_us)), data if isinstance(data, dict) else {}))
+            return out
+
+        return self._guard("list the console sessions", work)  # type: ignore[no-any-return]
+
+    def journal_seq_at(self, ts: float) -> int | None:
+        """The seq of the first PBX event at or after `ts` (by the time index), else None."""
+
+        def work() -> int | None:
+            j = self.m["journal"]
+            query = j.select(j.seq).where(j.ts_us >= _us(ts)).order_by(j.ts_us, j.seq).limit(1)
+            seq = query.scalar()
+            return int(seq) if seq is not None else None
+
+        return self._guard("read PBX events", work)  # type: ignore[no-any-return]
+
+    def journal_page(
+        self, after_seq: int, before_seq: int, since: float, limit: int = 5_000
+    ) -> list[tuple[int, float, str, str]]:
+        """Raw PBX events (seq, ts, name, fields as JSON text) with after_seq < seq <
+        before_seq and ts >= since, in seq order: page on by passing the last seq back."""
+
+        def work() -> list[tuple[int, float, str, str]]:
+            j = self.m["journal"]
+            query = (
+                j.select(j.seq, j.ts_us, j.name, j.fields)
+                .where(j.seq > after_seq, j.seq < before_seq, j.ts_us >= _us(since))
+                .order_by(j.seq)
+                .limit(limit)
+                .tuples()
+            )
+            return [
+                (int(seq), _s(int(ts)), str(name), str(fields))
+                for seq, ts, name, fields in self._raw(query)
+            ]
+
+        return self._guard("read PBX events", work)  # type: ignore[no-any-return]
+
     def audit_trail(self, f: ReviewFilter = EVERYTHING) -> list[AuditEntry]:
         """Every supervisor-side row (not PBX events or snapshots) in chain order."""
 

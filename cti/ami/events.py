@@ -1386,6 +1386,17 @@ def typed_event(message: Message, received_at: float = 0.0) -> AmiEvent | None:
     return factory(message, message.get, received_at)
 
 
+def event_from_headers(
+    name: str, get: Callable[[str], str | None], message: Message, received_at: float = 0.0
+) -> AmiEvent:
+    """The typed event (else a GenericEvent) for event `name` whose headers `get` already
+    looks up exactly (a recorded event's decoded fields), without reading `message` again."""
+    factory = _FACTORIES.get(name)
+    if factory is not None:
+        return factory(message, get, received_at)
+    return GenericEvent(message=message, received_at=received_at, event=name)
+
+
 def to_event(message: Message, received_at: float = 0.0) -> AmiEvent:
     """The typed event for an event frame (GenericEvent if the console has no class for it).
 

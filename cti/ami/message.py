@@ -150,6 +150,17 @@ class Message(_MessageSlots):
             _set_body(self, body)
         return self
 
+    @classmethod
+    def from_headers(cls, headers: tuple[tuple[str, str], ...]) -> Message:
+        """A message over header pairs that are already strings, kept as they are (no copy,
+        no checks): rebuilding recorded events in bulk (cti.state.seed)."""
+        self: Message = _new(cls)
+        _set_raw(self, None)
+        lazy = _Lazy()
+        lazy.headers = headers
+        _set_lazy(self, lazy)
+        return self
+
     # -- immutability -------------------------------------------------------------------
 
     def __setattr__(self, name: str, value: object) -> None:

@@ -355,147 +355,147 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="170" />
+        <location filename="../../console/review_window.py" line="171" />
         <source>Escalated (not acknowledged in time)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="370" />
+        <location filename="../../console/review_window.py" line="380" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="386" />
+        <location filename="../../console/review_window.py" line="396" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="388" />
+        <location filename="../../console/review_window.py" line="398" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="390" />
-        <location filename="../../console/review_window.py" line="751" />
+        <location filename="../../console/review_window.py" line="400" />
+        <location filename="../../console/review_window.py" line="769" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="394" />
+        <location filename="../../console/review_window.py" line="404" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="395" />
+        <location filename="../../console/review_window.py" line="405" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="396" />
+        <location filename="../../console/review_window.py" line="406" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="397" />
+        <location filename="../../console/review_window.py" line="407" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="398" />
+        <location filename="../../console/review_window.py" line="408" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="399" />
+        <location filename="../../console/review_window.py" line="409" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="429" />
-        <location filename="../../console/review_window.py" line="447" />
+        <location filename="../../console/review_window.py" line="439" />
+        <location filename="../../console/review_window.py" line="457" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="435" />
-        <location filename="../../console/review_window.py" line="457" />
+        <location filename="../../console/review_window.py" line="445" />
+        <location filename="../../console/review_window.py" line="467" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="441" />
+        <location filename="../../console/review_window.py" line="451" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="469" />
+        <location filename="../../console/review_window.py" line="479" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="497" />
-        <location filename="../../console/review_window.py" line="685" />
+        <location filename="../../console/review_window.py" line="506" />
+        <location filename="../../console/review_window.py" line="703" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="527" />
+        <location filename="../../console/review_window.py" line="536" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="528" />
+        <location filename="../../console/review_window.py" line="537" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="529" />
+        <location filename="../../console/review_window.py" line="538" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="530" />
+        <location filename="../../console/review_window.py" line="539" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="531" />
+        <location filename="../../console/review_window.py" line="540" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="537" />
+        <location filename="../../console/review_window.py" line="546" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="561" />
+        <location filename="../../console/review_window.py" line="570" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="665" />
+        <location filename="../../console/review_window.py" line="683" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="665" />
+        <location filename="../../console/review_window.py" line="683" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="671" />
+        <location filename="../../console/review_window.py" line="689" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="715" />
-        <location filename="../../console/review_window.py" line="739" />
+        <location filename="../../console/review_window.py" line="733" />
+        <location filename="../../console/review_window.py" line="757" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="742" />
+        <location filename="../../console/review_window.py" line="760" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
@@ -503,102 +503,102 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings.py" line="51" />
+        <location filename="../../console/settings.py" line="58" />
         <source>Unknown PBX type %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="58" />
+        <location filename="../../console/settings.py" line="65" />
         <source>Enter the PBX host name or IP address.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="62" />
+        <location filename="../../console/settings.py" line="69" />
         <source>%1 is not a valid host name or IP address.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="68" />
+        <location filename="../../console/settings.py" line="75" />
         <source>The AMI port must be between 1 and 65535.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="74" />
+        <location filename="../../console/settings.py" line="81" />
         <source>Enter the AMI user name (manager.conf section).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="80" />
+        <location filename="../../console/settings.py" line="87" />
         <source>Monitoring method must be feature code or AMI Originate.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="87" />
+        <location filename="../../console/settings.py" line="94" />
         <source>Feature code %1 may contain only digits, * and #.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="108" />
+        <location filename="../../console/settings.py" line="115" />
         <source>%1 is not a valid SIP registrar host.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="114" />
+        <location filename="../../console/settings.py" line="121" />
         <source>Enter the supervisor's SIP user (extension).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="120" />
+        <location filename="../../console/settings.py" line="127" />
         <source>The SIP port must be between 1 and 65535.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="124" />
+        <location filename="../../console/settings.py" line="131" />
         <source>SIP transport must be UDP, TCP or TLS.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="145" />
+        <location filename="../../console/settings.py" line="152" />
         <source>Wallboard protocol must be Alpha or plain text.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="152" />
+        <location filename="../../console/settings.py" line="159" />
         <source>%1 is not a phone number.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="157" />
+        <location filename="../../console/settings.py" line="164" />
         <source>SMS recipients need a modem port.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="190" />
+        <location filename="../../console/settings.py" line="197" />
         <source>The interval must be 15, 30 or 60 minutes.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="194" />
+        <location filename="../../console/settings.py" line="201" />
         <source>The service-level target must be 1-100 %.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="197" />
+        <location filename="../../console/settings.py" line="204" />
         <source>Times must not be negative.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="210" />
+        <location filename="../../console/settings.py" line="217" />
         <source>Keep the record for 0 (everything) to 3650 days.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="291" />
+        <location filename="../../console/settings.py" line="298" />
         <source>Cannot write the settings file %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="295" />
+        <location filename="../../console/settings.py" line="302" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation type="unfinished" />
     </message>
@@ -704,9 +704,9 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="521" />
+        <location filename="../../console/review_window.py" line="530" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>
 </context>
-<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is already not ready.</source><translation type="unfinished" /></message><message><source>%1 is not in any queue.</source><translation type="unfinished" /></message><message><source>%1 is not in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is not on a call.</source><translation type="unfinished" /></message><message><source>%1 is not paused.</source><translation type="unfinished" /></message><message><source>Add to queue</source><translation type="unfinished" /></message><message><source>Barge</source><translation type="unfinished" /></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>No SIP phone is configured for monitoring.</source><translation type="unfinished" /></message><message><source>No monitoring session is active.</source><translation type="unfinished" /></message><message><source>Not connected to a PBX.</source><translation type="unfinished" /></message><message><source>Not done: the action could not be recorded (%1).</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Remove %1 from queue %2?</source><translation type="unfinished" /></message><message><source>Remove from queue</source><translation type="unfinished" /></message><message><source>Select an agent first.</source><translation type="unfinished" /></message><message><source>Stop</source><translation type="unfinished" /></message><message><source>The floor is not in sync with the PBX.</source><translation type="unfinished" /></message><message><source>Unknown action.</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>AgentState</name><message><source>Logged out</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>On hold</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Ringing</source><translation type="unfinished" /></message><message><source>Talking</source><translation type="unfinished" /></message><message><source>Unavailable</source><translation type="unfinished" /></message><message><source>Wrap-up</source><translation type="unfinished" /></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation type="unfinished" /></message><message><source>+%1 more</source><translation type="unfinished" /></message><message><source>Abandon rate</source><translation type="unfinished" /></message><message><source>Acknowledge</source><translation type="unfinished" /></message><message><source>Acknowledge alarm</source><translation type="unfinished" /></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Calls waiting</source><translation type="unfinished" /></message><message><source>Comment for the record:</source><translation type="unfinished" /></message><message><source>Critical</source><translation type="unfinished" /></message><message><source>Hotline alarm not acknowledged: %1</source><translation type="unfinished" /></message><message><source>Info</source><translation type="unfinished" /></message><message><source>Long call</source><translation type="unfinished" /></message><message><source>Long not ready</source><translation type="unfinished" /></message><message><source>Long wrap-up</source><translation type="unfinished" /></message><message><source>Longest wait</source><translation type="unfinished" /></message><message><source>PBX link down</source><translation type="unfinished" /></message><message><source>PBX link down: the floor is not live</source><translation type="unfinished" /></message><message><source>Phone not registered</source><translation type="unfinished" /></message><message><source>Projected service level</source><translation type="unfinished" /></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: abandon rate %2 above %3</source><translation type="unfinished" /></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: projected service level %2 below %3</source><translation type="unfinished" /></message><message><source>Queue %1: service level %2 below %3</source><translation type="unfinished" /></message><message><source>Service level</source><translation type="unfinished" /></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation type="unfinished" /></message><message><source>Warning</source><translation type="unfinished" /></message></context><context><name>Charts</name><message><source>abandoned</source><translation type="unfinished" /></message><message><source>answered</source><translation type="unfinished" /></message><message><source>calls</source><translation type="unfinished" /></message><message><source>offered</source><translation type="unfinished" /></message><message><source>service level</source><translation type="unfinished" /></message><message><source>service level %</source><translation type="unfinished" /></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation type="unfinished" /></message><message><source>Connecting</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation type="unfinished" /></message><message><source>Connecting to</source><translation type="unfinished" /></message><message><source>Could not start monitoring: %1</source><translation type="unfinished" /></message><message><source>L listen · W whisper · B barge · S stop</source><translation type="unfinished" /></message><message><source>LISTENING to</source><translation type="unfinished" /></message><message><source>Monitoring of %1 ended: %2</source><translation type="unfinished" /></message><message><source>No audio from the PBX for %1 s: is the PBX reachable?</source><translation type="unfinished" /></message><message><source>No monitoring call from the PBX within %1 s</source><translation type="unfinished" /></message><message><source>SIP phone: not registered</source><translation type="unfinished" /></message><message><source>SIP phone: registered</source><translation type="unfinished" /></message><message><source>SIP phone: registering…</source><translation type="unfinished" /></message><message><source>SIP phone: registration failed (%1)</source><translation type="unfinished" /></message><message><source>Stopped by the supervisor</source><translation type="unfinished" /></message><message><source>The PBX did not connect the monitoring call (%1)</source><translation type="unfinished" /></message><message><source>The PBX ended the monitoring call, usually because the agent's call ended (%1)</source><translation type="unfinished" /></message><message><source>The PBX refused to start monitoring: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not available: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not configured.</source><translation type="unfinished" /></message><message><source>The console was closed</source><translation type="unfinished" /></message><message><source>The console's SIP phone was shut down</source><translation type="unfinished" /></message><message><source>WHISPERING to</source><translation type="unfinished" /></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation type="unfinished" /></message><message><source>ACW</source><translation type="unfinished" /></message><message><source>ASA %1</source><translation type="unfinished" /></message><message><source>Abandon %1</source><translation type="unfinished" /></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation type="unfinished" /></message><message><source>NR</source><translation type="unfinished" /></message><message><source>Need %1 / %2</source><translation type="unfinished" /></message><message><source>Offered this interval: %1</source><translation type="unfinished" /></message><message><source>Rdy</source><translation type="unfinished" /></message><message><source>Ring</source><translation type="unfinished" /></message><message><source>SL (target %1%)</source><translation type="unfinished" /></message><message><source>Service level = %1</source><translation type="unfinished" /></message><message><source>T = %1 s, target %2 %</source><translation type="unfinished" /></message><message><source>Talk</source><translation type="unfinished" /></message><message><source>longest wait</source><translation type="unfinished" /></message><message><source>next %1 calls within %2 s → %3</source><translation type="unfinished" /></message><message><source>on target (%1)</source><translation type="unfinished" /></message><message><source>target %1 out of reach this interval</source><translation type="unfinished" /></message><message><source>waiting</source><translation type="unfinished" /></message></context><context><name>Reason</name><message><source>Meal</source><translation type="unfinished" /></message><message><source>Meeting</source><translation type="unfinished" /></message><message><source>Restroom</source><translation type="unfinished" /></message><message><source>Short break</source><translation type="unfinished" /></message><message><source>Training</source><translation type="unfinished" /></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation type="unfinished" /></message><message><source>Record: %1</source><translation type="unfinished" /></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation type="unfinished" /></message><message><source>ASA s</source><translation type="unfinished" /></message><message><source>Abandoned</source><translation type="unfinished" /></message><message><source>Account</source><translation type="unfinished" /></message><message><source>Acknowledged</source><translation type="unfinished" /></message><message><source>Action</source><translation type="unfinished" /></message><message><source>Agent</source><translation type="unfinished" /></message><message><source>Answered</source><translation type="unfinished" /></message><message><source>Answered in T</source><translation type="unfinished" /></message><message><source>Caller</source><translation type="unfinished" /></message><message><source>Changes</source><translation type="unfinished" /></message><message><source>Cleared</source><translation type="unfinished" /></message><message><source>Duration (ms)</source><translation type="unfinished" /></message><message><source>End</source><translation type="unfinished" /></message><message><source>Ended</source><translation type="unfinished" /></message><message><source>Interval</source><translation type="unfinished" /></message><message><source>Message</source><translation type="unfinished" /></message><message><source>Method</source><translation type="unfinished" /></message><message><source>Modes</source><translation type="unfinished" /></message><message><source>New value</source><translation type="unfinished" /></message><message><source>No.</source><translation type="unfinished" /></message><message><source>Offered</source><translation type="unfinished" /></message><message><source>Old value</source><translation type="unfinished" /></message><message><source>Outcome</source><translation type="unfinished" /></message><message><source>Parameters</source><translation type="unfinished" /></message><message><source>Queue</source><translation type="unfinished" /></message><message><source>Raised</source><translation type="unfinished" /></message><message><source>Result</source><translation type="unfinished" /></message><message><source>Rule</source><translation type="unfinished" /></message><message><source>SL %</source><translation type="unfinished" /></message><message><source>Setting</source><translation type="unfinished" /></message><message><source>Severity</source><translation type="unfinished" /></message><message><source>Short abandoned</source><translation type="unfinished" /></message><message><source>Started</source><translation type="unfinished" /></message><message><source>Supervisor</source><translation type="unfinished" /></message><message><source>Threshold</source><translation type="unfinished" /></message><message><source>Time</source><translation type="unfinished" /></message><message><source>Value</source><translation type="unfinished" /></message><message><source>Workstation</source><translation type="unfinished" /></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation type="unfinished" /></message><message><source>%1; retry in %2 s</source><translation type="unfinished" /></message><message><source>Connecting to the PBX…</source><translation type="unfinished" /></message><message><source>Done: %1</source><translation type="unfinished" /></message><message><source>Newest event %1 s ago</source><translation type="unfinished" /></message><message><source>No connection to the PBX: %1</source><translation type="unfinished" /></message><message><source>No events yet</source><translation type="unfinished" /></message><message><source>Open record</source><translation type="unfinished" /></message><message><source>Please confirm</source><translation type="unfinished" /></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation type="unfinished" /></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation type="unfinished" /></message></context></TS>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is already not ready.</source><translation type="unfinished" /></message><message><source>%1 is not in any queue.</source><translation type="unfinished" /></message><message><source>%1 is not in queue %2.</source><translation type="unfinished" /></message><message><source>%1 is not on a call.</source><translation type="unfinished" /></message><message><source>%1 is not paused.</source><translation type="unfinished" /></message><message><source>Add to queue</source><translation type="unfinished" /></message><message><source>Barge</source><translation type="unfinished" /></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>No SIP phone is configured for monitoring.</source><translation type="unfinished" /></message><message><source>No monitoring session is active.</source><translation type="unfinished" /></message><message><source>Not connected to a PBX.</source><translation type="unfinished" /></message><message><source>Not done: the action could not be recorded (%1).</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Remove %1 from queue %2?</source><translation type="unfinished" /></message><message><source>Remove from queue</source><translation type="unfinished" /></message><message><source>Select an agent first.</source><translation type="unfinished" /></message><message><source>Stop</source><translation type="unfinished" /></message><message><source>The floor is not in sync with the PBX.</source><translation type="unfinished" /></message><message><source>Unknown action.</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>AgentState</name><message><source>Logged out</source><translation type="unfinished" /></message><message><source>Not ready</source><translation type="unfinished" /></message><message><source>On hold</source><translation type="unfinished" /></message><message><source>Ready</source><translation type="unfinished" /></message><message><source>Ringing</source><translation type="unfinished" /></message><message><source>Talking</source><translation type="unfinished" /></message><message><source>Unavailable</source><translation type="unfinished" /></message><message><source>Wrap-up</source><translation type="unfinished" /></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation type="unfinished" /></message><message><source>+%1 more</source><translation type="unfinished" /></message><message><source>Abandon rate</source><translation type="unfinished" /></message><message><source>Acknowledge</source><translation type="unfinished" /></message><message><source>Acknowledge alarm</source><translation type="unfinished" /></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Calls waiting</source><translation type="unfinished" /></message><message><source>Comment for the record:</source><translation type="unfinished" /></message><message><source>Critical</source><translation type="unfinished" /></message><message><source>Hotline alarm not acknowledged: %1</source><translation type="unfinished" /></message><message><source>Info</source><translation type="unfinished" /></message><message><source>Long call</source><translation type="unfinished" /></message><message><source>Long not ready</source><translation type="unfinished" /></message><message><source>Long wrap-up</source><translation type="unfinished" /></message><message><source>Longest wait</source><translation type="unfinished" /></message><message><source>PBX link down</source><translation type="unfinished" /></message><message><source>PBX link down: the floor is not live</source><translation type="unfinished" /></message><message><source>Phone not registered</source><translation type="unfinished" /></message><message><source>Projected service level</source><translation type="unfinished" /></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: abandon rate %2 above %3</source><translation type="unfinished" /></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation type="unfinished" /></message><message><source>Queue %1: projected service level %2 below %3</source><translation type="unfinished" /></message><message><source>Queue %1: service level %2 below %3</source><translation type="unfinished" /></message><message><source>Service level</source><translation type="unfinished" /></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation type="unfinished" /></message><message><source>Warning</source><translation type="unfinished" /></message></context><context><name>Charts</name><message><source>abandoned</source><translation type="unfinished" /></message><message><source>answered</source><translation type="unfinished" /></message><message><source>calls</source><translation type="unfinished" /></message><message><source>offered</source><translation type="unfinished" /></message><message><source>service level</source><translation type="unfinished" /></message><message><source>service level %</source><translation type="unfinished" /></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation type="unfinished" /></message><message><source>Connecting</source><translation type="unfinished" /></message><message><source>Listen</source><translation type="unfinished" /></message><message><source>Whisper</source><translation type="unfinished" /></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation type="unfinished" /></message><message><source>Connecting to</source><translation type="unfinished" /></message><message><source>Could not start monitoring: %1</source><translation type="unfinished" /></message><message><source>L listen · W whisper · B barge · S stop</source><translation type="unfinished" /></message><message><source>LISTENING to</source><translation type="unfinished" /></message><message><source>Monitoring of %1 ended: %2</source><translation type="unfinished" /></message><message><source>No audio from the PBX for %1 s: is the PBX reachable?</source><translation type="unfinished" /></message><message><source>No monitoring call from the PBX within %1 s</source><translation type="unfinished" /></message><message><source>SIP phone: not registered</source><translation type="unfinished" /></message><message><source>SIP phone: registered</source><translation type="unfinished" /></message><message><source>SIP phone: registering…</source><translation type="unfinished" /></message><message><source>SIP phone: registration failed (%1)</source><translation type="unfinished" /></message><message><source>Stopped by the supervisor</source><translation type="unfinished" /></message><message><source>The PBX did not connect the monitoring call (%1)</source><translation type="unfinished" /></message><message><source>The PBX ended the monitoring call, usually because the agent's call ended (%1)</source><translation type="unfinished" /></message><message><source>The PBX refused to start monitoring: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not available: %1</source><translation type="unfinished" /></message><message><source>The SIP phone is not configured.</source><translation type="unfinished" /></message><message><source>The console was closed</source><translation type="unfinished" /></message><message><source>The console's SIP phone was shut down</source><translation type="unfinished" /></message><message><source>WHISPERING to</source><translation type="unfinished" /></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation type="unfinished" /></message><message><source>ACW</source><translation type="unfinished" /></message><message><source>ASA %1</source><translation type="unfinished" /></message><message><source>Abandon %1</source><translation type="unfinished" /></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation type="unfinished" /></message><message><source>NR</source><translation type="unfinished" /></message><message><source>Need %1 / %2</source><translation type="unfinished" /></message><message><source>Offered this interval: %1</source><translation type="unfinished" /></message><message><source>Rdy</source><translation type="unfinished" /></message><message><source>Ring</source><translation type="unfinished" /></message><message><source>SL (target %1%)</source><translation type="unfinished" /></message><message><source>Service level = %1</source><translation type="unfinished" /></message><message><source>T = %1 s, target %2 %</source><translation type="unfinished" /></message><message><source>Talk</source><translation type="unfinished" /></message><message><source>longest wait</source><translation type="unfinished" /></message><message><source>next %1 calls within %2 s → %3</source><translation type="unfinished" /></message><message><source>on target (%1)</source><translation type="unfinished" /></message><message><source>target %1 out of reach this interval</source><translation type="unfinished" /></message><message><source>waiting</source><translation type="unfinished" /></message></context><context><name>Reason</name><message><source>Meal</source><translation type="unfinished" /></message><message><source>Meeting</source><translation type="unfinished" /></message><message><source>Restroom</source><translation type="unfinished" /></message><message><source>Short break</source><translation type="unfinished" /></message><message><source>Training</source><translation type="unfinished" /></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation type="unfinished" /></message><message><source>Record: %1</source><translation type="unfinished" /></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation type="unfinished" /></message><message><source>ASA s</source><translation type="unfinished" /></message><message><source>Abandoned</source><translation type="unfinished" /></message><message><source>Account</source><translation type="unfinished" /></message><message><source>Acknowledged</source><translation type="unfinished" /></message><message><source>Action</source><translation type="unfinished" /></message><message><source>Agent</source><translation type="unfinished" /></message><message><source>Answered</source><translation type="unfinished" /></message><message><source>Answered in T</source><translation type="unfinished" /></message><message><source>Caller</source><translation type="unfinished" /></message><message><source>Changes</source><translation type="unfinished" /></message><message><source>Cleared</source><translation type="unfinished" /></message><message><source>Duration (ms)</source><translation type="unfinished" /></message><message><source>End</source><translation type="unfinished" /></message><message><source>Ended</source><translation type="unfinished" /></message><message><source>Interval</source><translation type="unfinished" /></message><message><source>Message</source><translation type="unfinished" /></message><message><source>Method</source><translation type="unfinished" /></message><message><source>Modes</source><translation type="unfinished" /></message><message><source>New value</source><translation type="unfinished" /></message><message><source>No.</source><translation type="unfinished" /></message><message><source>Offered</source><translation type="unfinished" /></message><message><source>Old value</source><translation type="unfinished" /></message><message><source>Outcome</source><translation type="unfinished" /></message><message><source>Parameters</source><translation type="unfinished" /></message><message><source>Queue</source><translation type="unfinished" /></message><message><source>Raised</source><translation type="unfinished" /></message><message><source>Result</source><translation type="unfinished" /></message><message><source>Rule</source><translation type="unfinished" /></message><message><source>SL %</source><translation type="unfinished" /></message><message><source>Setting</source><translation type="unfinished" /></message><message><source>Severity</source><translation type="unfinished" /></message><message><source>Short abandoned</source><translation type="unfinished" /></message><message><source>Started</source><translation type="unfinished" /></message><message><source>Supervisor</source><translation type="unfinished" /></message><message><source>Threshold</source><translation type="unfinished" /></message><message><source>Time</source><translation type="unfinished" /></message><message><source>Value</source><translation type="unfinished" /></message><message><source>Workstation</source><translation type="unfinished" /></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation type="unfinished" /></message><message><source>%1; retry in %2 s</source><translation type="unfinished" /></message><message><source>Connecting to the PBX…</source><translation type="unfinished" /></message><message><source>Done: %1</source><translation type="unfinished" /></message><message><source>Newest event %1 s ago</source><translation type="unfinished" /></message><message><source>No connection to the PBX: %1</source><translation type="unfinished" /></message><message><source>No events yet</source><translation type="unfinished" /></message><message><source>Open record</source><translation type="unfinished" /></message><message><source>Please confirm</source><translation type="unfinished" /></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation type="unfinished" /></message><message><source>Restoring today's figures from the record… %1 %</source><translation type="unfinished" /></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation type="unfinished" /></message><message><source>Today's figures count from now: too many of today's events (%1) to restore.</source><translation type="unfinished" /></message></context></TS>

@@ -355,147 +355,147 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="170" />
+        <location filename="../../console/review_window.py" line="171" />
         <source>Escalated (not acknowledged in time)</source>
         <translation>已升级（未及时确认）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="370" />
+        <location filename="../../console/review_window.py" line="380" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="386" />
+        <location filename="../../console/review_window.py" line="396" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="388" />
+        <location filename="../../console/review_window.py" line="398" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="390" />
-        <location filename="../../console/review_window.py" line="751" />
+        <location filename="../../console/review_window.py" line="400" />
+        <location filename="../../console/review_window.py" line="769" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="394" />
+        <location filename="../../console/review_window.py" line="404" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="395" />
+        <location filename="../../console/review_window.py" line="405" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="396" />
+        <location filename="../../console/review_window.py" line="406" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="397" />
+        <location filename="../../console/review_window.py" line="407" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="398" />
+        <location filename="../../console/review_window.py" line="408" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="399" />
+        <location filename="../../console/review_window.py" line="409" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="429" />
-        <location filename="../../console/review_window.py" line="447" />
+        <location filename="../../console/review_window.py" line="439" />
+        <location filename="../../console/review_window.py" line="457" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="435" />
-        <location filename="../../console/review_window.py" line="457" />
+        <location filename="../../console/review_window.py" line="445" />
+        <location filename="../../console/review_window.py" line="467" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="441" />
+        <location filename="../../console/review_window.py" line="451" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="469" />
+        <location filename="../../console/review_window.py" line="479" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="497" />
-        <location filename="../../console/review_window.py" line="685" />
+        <location filename="../../console/review_window.py" line="506" />
+        <location filename="../../console/review_window.py" line="703" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="527" />
+        <location filename="../../console/review_window.py" line="536" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="528" />
+        <location filename="../../console/review_window.py" line="537" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="529" />
+        <location filename="../../console/review_window.py" line="538" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="530" />
+        <location filename="../../console/review_window.py" line="539" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="531" />
+        <location filename="../../console/review_window.py" line="540" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="537" />
+        <location filename="../../console/review_window.py" line="546" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="561" />
+        <location filename="../../console/review_window.py" line="570" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="665" />
+        <location filename="../../console/review_window.py" line="683" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="665" />
+        <location filename="../../console/review_window.py" line="683" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="671" />
+        <location filename="../../console/review_window.py" line="689" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="715" />
-        <location filename="../../console/review_window.py" line="739" />
+        <location filename="../../console/review_window.py" line="733" />
+        <location filename="../../console/review_window.py" line="757" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="742" />
+        <location filename="../../console/review_window.py" line="760" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -503,102 +503,102 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings.py" line="51" />
+        <location filename="../../console/settings.py" line="58" />
         <source>Unknown PBX type %1.</source>
         <translation>未知的交换机类型 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="58" />
+        <location filename="../../console/settings.py" line="65" />
         <source>Enter the PBX host name or IP address.</source>
         <translation>请输入交换机主机名或 IP 地址。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="62" />
+        <location filename="../../console/settings.py" line="69" />
         <source>%1 is not a valid host name or IP address.</source>
         <translation>%1 不是有效的主机名或 IP 地址。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="68" />
+        <location filename="../../console/settings.py" line="75" />
         <source>The AMI port must be between 1 and 65535.</source>
         <translation>AMI 端口必须在 1 到 65535 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="74" />
+        <location filename="../../console/settings.py" line="81" />
         <source>Enter the AMI user name (manager.conf section).</source>
         <translation>请输入 AMI 用户名（manager.conf 中的节名）。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="80" />
+        <location filename="../../console/settings.py" line="87" />
         <source>Monitoring method must be feature code or AMI Originate.</source>
         <translation>监听方式必须是特征码或 AMI 发起呼叫。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="87" />
+        <location filename="../../console/settings.py" line="94" />
         <source>Feature code %1 may contain only digits, * and #.</source>
         <translation>特征码 %1 只能包含数字、* 和 #。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="108" />
+        <location filename="../../console/settings.py" line="115" />
         <source>%1 is not a valid SIP registrar host.</source>
         <translation>%1 不是有效的 SIP 注册服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="114" />
+        <location filename="../../console/settings.py" line="121" />
         <source>Enter the supervisor's SIP user (extension).</source>
         <translation>请输入班长的 SIP 用户（分机号）。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="120" />
+        <location filename="../../console/settings.py" line="127" />
         <source>The SIP port must be between 1 and 65535.</source>
         <translation>SIP 端口必须在 1 到 65535 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="124" />
+        <location filename="../../console/settings.py" line="131" />
         <source>SIP transport must be UDP, TCP or TLS.</source>
         <translation>SIP 传输方式必须是 UDP、TCP 或 TLS。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="145" />
+        <location filename="../../console/settings.py" line="152" />
         <source>Wallboard protocol must be Alpha or plain text.</source>
         <translation>墙板协议必须是 Alpha 或纯文本。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="152" />
+        <location filename="../../console/settings.py" line="159" />
         <source>%1 is not a phone number.</source>
         <translation>%1 不是有效的电话号码。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="157" />
+        <location filename="../../console/settings.py" line="164" />
         <source>SMS recipients need a modem port.</source>
         <translation>发送短信需要配置短信猫串口。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="190" />
+        <location filename="../../console/settings.py" line="197" />
         <source>The interval must be 15, 30 or 60 minutes.</source>
         <translation>时段长度必须是 15、30 或 60 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="194" />
+        <location filename="../../console/settings.py" line="201" />
         <source>The service-level target must be 1-100 %.</source>
         <translation>服务水平目标必须在 1–100 % 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="197" />
+        <location filename="../../console/settings.py" line="204" />
         <source>Times must not be negative.</source>
         <translation>时长不能为负数。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="210" />
+        <location filename="../../console/settings.py" line="217" />
         <source>Keep the record for 0 (everything) to 3650 days.</source>
         <translation>记录保留天数须为 0（全部保留）到 3650 天。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="291" />
+        <location filename="../../console/settings.py" line="298" />
         <source>Cannot write the settings file %1.</source>
         <translation>无法写入设置文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="295" />
+        <location filename="../../console/settings.py" line="302" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation>设置文件 %1 已损坏，已使用默认值。</translation>
     </message>
@@ -704,9 +704,9 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="521" />
+        <location filename="../../console/review_window.py" line="530" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>
 </context>
-<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation>%1 已在技能组 %2 中。</translation></message><message><source>%1 is already not ready.</source><translation>%1 已处于示忙状态。</translation></message><message><source>%1 is not in any queue.</source><translation>%1 未签入任何技能组。</translation></message><message><source>%1 is not in queue %2.</source><translation>%1 不在技能组 %2 中。</translation></message><message><source>%1 is not on a call.</source><translation>%1 当前不在通话中。</translation></message><message><source>%1 is not paused.</source><translation>%1 未示忙。</translation></message><message><source>Add to queue</source><translation>调整技能：加入</translation></message><message><source>Barge</source><translation>强插</translation></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation>确定强插 %1 的通话？来电人和座席都将听到您的声音。</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>No SIP phone is configured for monitoring.</source><translation>未配置用于监听的 SIP 话机。</translation></message><message><source>No monitoring session is active.</source><translation>当前没有监听。</translation></message><message><source>Not connected to a PBX.</source><translation>未连接交换机。</translation></message><message><source>Not done: the action could not be recorded (%1).</source><translation>未执行：无法写入操作记录（%1）。</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Remove %1 from queue %2?</source><translation>确定将 %1 移出技能组 %2？</translation></message><message><source>Remove from queue</source><translation>调整技能：移出</translation></message><message><source>Select an agent first.</source><translation>请先选择座席。</translation></message><message><source>Stop</source><translation>结束</translation></message><message><source>The floor is not in sync with the PBX.</source><translation>现场数据未与交换机同步。</translation></message><message><source>Unknown action.</source><translation>未知操作。</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>AgentState</name><message><source>Logged out</source><translation>未签入</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>On hold</source><translation>保持</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Ringing</source><translation>振铃</translation></message><message><source>Talking</source><translation>通话中</translation></message><message><source>Unavailable</source><translation>不可用</translation></message><message><source>Wrap-up</source><translation>话后处理</translation></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation>（已确认）</translation></message><message><source>+%1 more</source><translation>另有 %1 条</translation></message><message><source>Abandon rate</source><translation>放弃率</translation></message><message><source>Acknowledge</source><translation>确认</translation></message><message><source>Acknowledge alarm</source><translation>确认告警</translation></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation>座席 %1：话后处理已 %2（上限 %3）</translation></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation>座席 %1：示忙已 %2（上限 %3）</translation></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation>座席 %1：单通通话已 %2（上限 %3）</translation></message><message><source>Calls waiting</source><translation>排队数</translation></message><message><source>Comment for the record:</source><translation>确认说明（记入操作记录）：</translation></message><message><source>Critical</source><translation>严重</translation></message><message><source>Hotline alarm not acknowledged: %1</source><translation>热线告警未确认：%1</translation></message><message><source>Info</source><translation>提示</translation></message><message><source>Long call</source><translation>通话超时</translation></message><message><source>Long not ready</source><translation>示忙超时</translation></message><message><source>Long wrap-up</source><translation>话后处理超时</translation></message><message><source>Longest wait</source><translation>最长等待时长</translation></message><message><source>PBX link down</source><translation>PBX 连接中断</translation></message><message><source>PBX link down: the floor is not live</source><translation>交换机连接中断：现场数据非实时</translation></message><message><source>Phone not registered</source><translation>班长话机未注册</translation></message><message><source>Projected service level</source><translation>预计服务水平</translation></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation>技能组 %1：排队 %2 通（上限 %3）</translation></message><message><source>Queue %1: abandon rate %2 above %3</source><translation>技能组 %1：放弃率 %2 高于 %3</translation></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation>技能组 %1：最长等待 %2（上限 %3）</translation></message><message><source>Queue %1: projected service level %2 below %3</source><translation>技能组 %1：预计服务水平 %2 低于 %3</translation></message><message><source>Queue %1: service level %2 below %3</source><translation>技能组 %1：服务水平 %2 低于 %3</translation></message><message><source>Service level</source><translation>服务水平</translation></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation>班长话机未注册：无法监听</translation></message><message><source>Warning</source><translation>警告</translation></message></context><context><name>Charts</name><message><source>abandoned</source><translation>放弃</translation></message><message><source>answered</source><translation>接通</translation></message><message><source>calls</source><translation>来电数</translation></message><message><source>offered</source><translation>呼入</translation></message><message><source>service level</source><translation>服务水平</translation></message><message><source>service level %</source><translation>服务水平 %</translation></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation>强插</translation></message><message><source>Connecting</source><translation>正在接通</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation>正在强插</translation></message><message><source>Connecting to</source><translation>正在接通</translation></message><message><source>Could not start monitoring: %1</source><translation>无法开始监听：%1</translation></message><message><source>L listen · W whisper · B barge · S stop</source><translation>L 监听 · W 密语 · B 强插 · S 结束</translation></message><message><source>LISTENING to</source><translation>正在监听</translation></message><message><source>Monitoring of %1 ended: %2</source><translation>对 %1 的监听已结束：%2</translation></message><message><source>No audio from the PBX for %1 s: is the PBX reachable?</source><translation>交换机 %1 秒没有语音：交换机是否失联？</translation></message><message><source>No monitoring call from the PBX within %1 s</source><translation>交换机 %1 秒内没有接通监听通话</translation></message><message><source>SIP phone: not registered</source><translation>话机：未注册</translation></message><message><source>SIP phone: registered</source><translation>话机：已注册</translation></message><message><source>SIP phone: registering…</source><translation>话机：正在注册…</translation></message><message><source>SIP phone: registration failed (%1)</source><translation>话机：注册失败（%1）</translation></message><message><source>Stopped by the supervisor</source><translation>班长结束</translation></message><message><source>The PBX did not connect the monitoring call (%1)</source><translation>交换机未接通监听通话（%1）</translation></message><message><source>The PBX ended the monitoring call, usually because the agent's call ended (%1)</source><translation>交换机结束了监听通话，通常是因为坐席的通话已结束（%1）</translation></message><message><source>The PBX refused to start monitoring: %1</source><translation>交换机拒绝开始监听：%1</translation></message><message><source>The SIP phone is not available: %1</source><translation>SIP 话机不可用：%1</translation></message><message><source>The SIP phone is not configured.</source><translation>SIP 话机未配置。</translation></message><message><source>The console was closed</source><translation>控制台已关闭</translation></message><message><source>The console's SIP phone was shut down</source><translation>控制台的 SIP 话机已关闭</translation></message><message><source>WHISPERING to</source><translation>正在密语</translation></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation>来电计入其离开队列时所在的时段。</translation></message><message><source>ACW</source><translation>话后</translation></message><message><source>ASA %1</source><translation>平均应答 %1</translation></message><message><source>Abandon %1</source><translation>放弃率 %1</translation></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation>Erlang C：下一时段需 %1 名座席（%2），当前在岗 %3 名</translation></message><message><source>NR</source><translation>示忙</translation></message><message><source>Need %1 / %2</source><translation>需 %1 / 在岗 %2</translation></message><message><source>Offered this interval: %1</source><translation>本时段呼入：%1</translation></message><message><source>Rdy</source><translation>示闲</translation></message><message><source>Ring</source><translation>振铃</translation></message><message><source>SL (target %1%)</source><translation>服务水平·目标%1%</translation></message><message><source>Service level = %1</source><translation>服务水平 = %1</translation></message><message><source>T = %1 s, target %2 %</source><translation>T = %1 秒，目标 %2 %</translation></message><message><source>Talk</source><translation>通话</translation></message><message><source>longest wait</source><translation>最长等待</translation></message><message><source>next %1 calls within %2 s → %3</source><translation>接下来 %1 通需在 %2 秒内接起 → %3</translation></message><message><source>on target (%1)</source><translation>达标（%1）</translation></message><message><source>target %1 out of reach this interval</source><translation>本时段已无法达到目标 %1</translation></message><message><source>waiting</source><translation>排队数</translation></message></context><context><name>Reason</name><message><source>Meal</source><translation>就餐</translation></message><message><source>Meeting</source><translation>会议</translation></message><message><source>Restroom</source><translation>如厕</translation></message><message><source>Short break</source><translation>小休</translation></message><message><source>Training</source><translation>培训</translation></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation>记录不可用——已禁止操作</translation></message><message><source>Record: %1</source><translation>记录：%1</translation></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation>平均处理（秒）</translation></message><message><source>ASA s</source><translation>平均应答（秒）</translation></message><message><source>Abandoned</source><translation>放弃</translation></message><message><source>Account</source><translation>账号</translation></message><message><source>Acknowledged</source><translation>确认</translation></message><message><source>Action</source><translation>操作</translation></message><message><source>Agent</source><translation>座席</translation></message><message><source>Answered</source><translation>接通</translation></message><message><source>Answered in T</source><translation>T 内接通</translation></message><message><source>Caller</source><translation>来电号码</translation></message><message><source>Changes</source><translation>变化</translation></message><message><source>Cleared</source><translation>解除时间</translation></message><message><source>Duration (ms)</source><translation>耗时（毫秒）</translation></message><message><source>End</source><translation>结束原因</translation></message><message><source>Ended</source><translation>结束</translation></message><message><source>Interval</source><translation>时段</translation></message><message><source>Message</source><translation>内容</translation></message><message><source>Method</source><translation>方式</translation></message><message><source>Modes</source><translation>模式</translation></message><message><source>New value</source><translation>新值</translation></message><message><source>No.</source><translation>序号</translation></message><message><source>Offered</source><translation>呼入</translation></message><message><source>Old value</source><translation>原值</translation></message><message><source>Outcome</source><translation>结果</translation></message><message><source>Parameters</source><translation>参数</translation></message><message><source>Queue</source><translation>技能组</translation></message><message><source>Raised</source><translation>产生时间</translation></message><message><source>Result</source><translation>返回</translation></message><message><source>Rule</source><translation>规则</translation></message><message><source>SL %</source><translation>服务水平 %</translation></message><message><source>Setting</source><translation>设置项</translation></message><message><source>Severity</source><translation>级别</translation></message><message><source>Short abandoned</source><translation>短时放弃</translation></message><message><source>Started</source><translation>开始</translation></message><message><source>Supervisor</source><translation>班长</translation></message><message><source>Threshold</source><translation>阈值</translation></message><message><source>Time</source><translation>时间</translation></message><message><source>Value</source><translation>数值</translation></message><message><source>Workstation</source><translation>工作站</translation></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation>%1 失败：%2</translation></message><message><source>%1; retry in %2 s</source><translation>%1；%2 秒后重试</translation></message><message><source>Connecting to the PBX…</source><translation>正在连接交换机…</translation></message><message><source>Done: %1</source><translation>已完成：%1</translation></message><message><source>Newest event %1 s ago</source><translation>最新事件 %1 秒前</translation></message><message><source>No connection to the PBX: %1</source><translation>无法连接交换机：%1</translation></message><message><source>No events yet</source><translation>尚无事件</translation></message><message><source>Open record</source><translation>打开记录</translation></message><message><source>Please confirm</source><translation>请确认</translation></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation>记录文件 (*.sqlite3 *.db);;所有文件 (*)</translation></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation>自 %1 起现场数据非实时——数字可能已过时</translation></message></context></TS>
+<context><name>AgentActions</name><message><source>%1 is already in queue %2.</source><translation>%1 已在技能组 %2 中。</translation></message><message><source>%1 is already not ready.</source><translation>%1 已处于示忙状态。</translation></message><message><source>%1 is not in any queue.</source><translation>%1 未签入任何技能组。</translation></message><message><source>%1 is not in queue %2.</source><translation>%1 不在技能组 %2 中。</translation></message><message><source>%1 is not on a call.</source><translation>%1 当前不在通话中。</translation></message><message><source>%1 is not paused.</source><translation>%1 未示忙。</translation></message><message><source>Add to queue</source><translation>调整技能：加入</translation></message><message><source>Barge</source><translation>强插</translation></message><message><source>Barge into the call of %1? Caller and agent will both hear you.</source><translation>确定强插 %1 的通话？来电人和座席都将听到您的声音。</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>No SIP phone is configured for monitoring.</source><translation>未配置用于监听的 SIP 话机。</translation></message><message><source>No monitoring session is active.</source><translation>当前没有监听。</translation></message><message><source>Not connected to a PBX.</source><translation>未连接交换机。</translation></message><message><source>Not done: the action could not be recorded (%1).</source><translation>未执行：无法写入操作记录（%1）。</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Remove %1 from queue %2?</source><translation>确定将 %1 移出技能组 %2？</translation></message><message><source>Remove from queue</source><translation>调整技能：移出</translation></message><message><source>Select an agent first.</source><translation>请先选择座席。</translation></message><message><source>Stop</source><translation>结束</translation></message><message><source>The floor is not in sync with the PBX.</source><translation>现场数据未与交换机同步。</translation></message><message><source>Unknown action.</source><translation>未知操作。</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>AgentState</name><message><source>Logged out</source><translation>未签入</translation></message><message><source>Not ready</source><translation>示忙</translation></message><message><source>On hold</source><translation>保持</translation></message><message><source>Ready</source><translation>示闲</translation></message><message><source>Ringing</source><translation>振铃</translation></message><message><source>Talking</source><translation>通话中</translation></message><message><source>Unavailable</source><translation>不可用</translation></message><message><source>Wrap-up</source><translation>话后处理</translation></message></context><context><name>Alarms</name><message><source>(acknowledged)</source><translation>（已确认）</translation></message><message><source>+%1 more</source><translation>另有 %1 条</translation></message><message><source>Abandon rate</source><translation>放弃率</translation></message><message><source>Acknowledge</source><translation>确认</translation></message><message><source>Acknowledge alarm</source><translation>确认告警</translation></message><message><source>Agent %1: in wrap-up for %2 (limit %3)</source><translation>座席 %1：话后处理已 %2（上限 %3）</translation></message><message><source>Agent %1: not ready for %2 (limit %3)</source><translation>座席 %1：示忙已 %2（上限 %3）</translation></message><message><source>Agent %1: on one call for %2 (limit %3)</source><translation>座席 %1：单通通话已 %2（上限 %3）</translation></message><message><source>Calls waiting</source><translation>排队数</translation></message><message><source>Comment for the record:</source><translation>确认说明（记入操作记录）：</translation></message><message><source>Critical</source><translation>严重</translation></message><message><source>Hotline alarm not acknowledged: %1</source><translation>热线告警未确认：%1</translation></message><message><source>Info</source><translation>提示</translation></message><message><source>Long call</source><translation>通话超时</translation></message><message><source>Long not ready</source><translation>示忙超时</translation></message><message><source>Long wrap-up</source><translation>话后处理超时</translation></message><message><source>Longest wait</source><translation>最长等待时长</translation></message><message><source>PBX link down</source><translation>PBX 连接中断</translation></message><message><source>PBX link down: the floor is not live</source><translation>交换机连接中断：现场数据非实时</translation></message><message><source>Phone not registered</source><translation>班长话机未注册</translation></message><message><source>Projected service level</source><translation>预计服务水平</translation></message><message><source>Queue %1: %2 calls waiting (limit %3)</source><translation>技能组 %1：排队 %2 通（上限 %3）</translation></message><message><source>Queue %1: abandon rate %2 above %3</source><translation>技能组 %1：放弃率 %2 高于 %3</translation></message><message><source>Queue %1: longest wait %2 (limit %3)</source><translation>技能组 %1：最长等待 %2（上限 %3）</translation></message><message><source>Queue %1: projected service level %2 below %3</source><translation>技能组 %1：预计服务水平 %2 低于 %3</translation></message><message><source>Queue %1: service level %2 below %3</source><translation>技能组 %1：服务水平 %2 低于 %3</translation></message><message><source>Service level</source><translation>服务水平</translation></message><message><source>Supervisor phone not registered: monitoring unavailable</source><translation>班长话机未注册：无法监听</translation></message><message><source>Warning</source><translation>警告</translation></message></context><context><name>Charts</name><message><source>abandoned</source><translation>放弃</translation></message><message><source>answered</source><translation>接通</translation></message><message><source>calls</source><translation>来电数</translation></message><message><source>offered</source><translation>呼入</translation></message><message><source>service level</source><translation>服务水平</translation></message><message><source>service level %</source><translation>服务水平 %</translation></message></context><context><name>MonitorMode</name><message><source>Barge</source><translation>强插</translation></message><message><source>Connecting</source><translation>正在接通</translation></message><message><source>Listen</source><translation>监听</translation></message><message><source>Whisper</source><translation>密语</translation></message></context><context><name>Monitoring</name><message><source>BARGED INTO the call of</source><translation>正在强插</translation></message><message><source>Connecting to</source><translation>正在接通</translation></message><message><source>Could not start monitoring: %1</source><translation>无法开始监听：%1</translation></message><message><source>L listen · W whisper · B barge · S stop</source><translation>L 监听 · W 密语 · B 强插 · S 结束</translation></message><message><source>LISTENING to</source><translation>正在监听</translation></message><message><source>Monitoring of %1 ended: %2</source><translation>对 %1 的监听已结束：%2</translation></message><message><source>No audio from the PBX for %1 s: is the PBX reachable?</source><translation>交换机 %1 秒没有语音：交换机是否失联？</translation></message><message><source>No monitoring call from the PBX within %1 s</source><translation>交换机 %1 秒内没有接通监听通话</translation></message><message><source>SIP phone: not registered</source><translation>话机：未注册</translation></message><message><source>SIP phone: registered</source><translation>话机：已注册</translation></message><message><source>SIP phone: registering…</source><translation>话机：正在注册…</translation></message><message><source>SIP phone: registration failed (%1)</source><translation>话机：注册失败（%1）</translation></message><message><source>Stopped by the supervisor</source><translation>班长结束</translation></message><message><source>The PBX did not connect the monitoring call (%1)</source><translation>交换机未接通监听通话（%1）</translation></message><message><source>The PBX ended the monitoring call, usually because the agent's call ended (%1)</source><translation>交换机结束了监听通话，通常是因为坐席的通话已结束（%1）</translation></message><message><source>The PBX refused to start monitoring: %1</source><translation>交换机拒绝开始监听：%1</translation></message><message><source>The SIP phone is not available: %1</source><translation>SIP 话机不可用：%1</translation></message><message><source>The SIP phone is not configured.</source><translation>SIP 话机未配置。</translation></message><message><source>The console was closed</source><translation>控制台已关闭</translation></message><message><source>The console's SIP phone was shut down</source><translation>控制台的 SIP 话机已关闭</translation></message><message><source>WHISPERING to</source><translation>正在密语</translation></message></context><context><name>QueueMeter</name><message><source>A call counts in the interval in which it left the queue.</source><translation>来电计入其离开队列时所在的时段。</translation></message><message><source>ACW</source><translation>话后</translation></message><message><source>ASA %1</source><translation>平均应答 %1</translation></message><message><source>Abandon %1</source><translation>放弃率 %1</translation></message><message><source>Erlang C: %1 agents needed next interval (%2), %3 staffed</source><translation>Erlang C：下一时段需 %1 名座席（%2），当前在岗 %3 名</translation></message><message><source>NR</source><translation>示忙</translation></message><message><source>Need %1 / %2</source><translation>需 %1 / 在岗 %2</translation></message><message><source>Offered this interval: %1</source><translation>本时段呼入：%1</translation></message><message><source>Rdy</source><translation>示闲</translation></message><message><source>Ring</source><translation>振铃</translation></message><message><source>SL (target %1%)</source><translation>服务水平·目标%1%</translation></message><message><source>Service level = %1</source><translation>服务水平 = %1</translation></message><message><source>T = %1 s, target %2 %</source><translation>T = %1 秒，目标 %2 %</translation></message><message><source>Talk</source><translation>通话</translation></message><message><source>longest wait</source><translation>最长等待</translation></message><message><source>next %1 calls within %2 s → %3</source><translation>接下来 %1 通需在 %2 秒内接起 → %3</translation></message><message><source>on target (%1)</source><translation>达标（%1）</translation></message><message><source>target %1 out of reach this interval</source><translation>本时段已无法达到目标 %1</translation></message><message><source>waiting</source><translation>排队数</translation></message></context><context><name>Reason</name><message><source>Meal</source><translation>就餐</translation></message><message><source>Meeting</source><translation>会议</translation></message><message><source>Restroom</source><translation>如厕</translation></message><message><source>Short break</source><translation>小休</translation></message><message><source>Training</source><translation>培训</translation></message></context><context><name>RecordLink</name><message><source>Record unavailable — actions disabled</source><translation>记录不可用——已禁止操作</translation></message><message><source>Record: %1</source><translation>记录：%1</translation></message></context><context><name>ReviewColumns</name><message><source>AHT s</source><translation>平均处理（秒）</translation></message><message><source>ASA s</source><translation>平均应答（秒）</translation></message><message><source>Abandoned</source><translation>放弃</translation></message><message><source>Account</source><translation>账号</translation></message><message><source>Acknowledged</source><translation>确认</translation></message><message><source>Action</source><translation>操作</translation></message><message><source>Agent</source><translation>座席</translation></message><message><source>Answered</source><translation>接通</translation></message><message><source>Answered in T</source><translation>T 内接通</translation></message><message><source>Caller</source><translation>来电号码</translation></message><message><source>Changes</source><translation>变化</translation></message><message><source>Cleared</source><translation>解除时间</translation></message><message><source>Duration (ms)</source><translation>耗时（毫秒）</translation></message><message><source>End</source><translation>结束原因</translation></message><message><source>Ended</source><translation>结束</translation></message><message><source>Interval</source><translation>时段</translation></message><message><source>Message</source><translation>内容</translation></message><message><source>Method</source><translation>方式</translation></message><message><source>Modes</source><translation>模式</translation></message><message><source>New value</source><translation>新值</translation></message><message><source>No.</source><translation>序号</translation></message><message><source>Offered</source><translation>呼入</translation></message><message><source>Old value</source><translation>原值</translation></message><message><source>Outcome</source><translation>结果</translation></message><message><source>Parameters</source><translation>参数</translation></message><message><source>Queue</source><translation>技能组</translation></message><message><source>Raised</source><translation>产生时间</translation></message><message><source>Result</source><translation>返回</translation></message><message><source>Rule</source><translation>规则</translation></message><message><source>SL %</source><translation>服务水平 %</translation></message><message><source>Setting</source><translation>设置项</translation></message><message><source>Severity</source><translation>级别</translation></message><message><source>Short abandoned</source><translation>短时放弃</translation></message><message><source>Started</source><translation>开始</translation></message><message><source>Supervisor</source><translation>班长</translation></message><message><source>Threshold</source><translation>阈值</translation></message><message><source>Time</source><translation>时间</translation></message><message><source>Value</source><translation>数值</translation></message><message><source>Workstation</source><translation>工作站</translation></message></context><context><name>Status</name><message><source>%1 failed: %2</source><translation>%1 失败：%2</translation></message><message><source>%1; retry in %2 s</source><translation>%1；%2 秒后重试</translation></message><message><source>Connecting to the PBX…</source><translation>正在连接交换机…</translation></message><message><source>Done: %1</source><translation>已完成：%1</translation></message><message><source>Newest event %1 s ago</source><translation>最新事件 %1 秒前</translation></message><message><source>No connection to the PBX: %1</source><translation>无法连接交换机：%1</translation></message><message><source>No events yet</source><translation>尚无事件</translation></message><message><source>Open record</source><translation>打开记录</translation></message><message><source>Please confirm</source><translation>请确认</translation></message><message><source>Records (*.sqlite3 *.db);;All files (*)</source><translation>记录文件 (*.sqlite3 *.db);;所有文件 (*)</translation></message><message><source>Restoring today's figures from the record… %1 %</source><translation>正在从记录恢复今日数据… %1 %</translation></message><message><source>The floor is NOT live since %1 — figures may be out of date</source><translation>自 %1 起现场数据非实时——数字可能已过时</translation></message><message><source>Today's figures count from now: too many of today's events (%1) to restore.</source><translation>今日数据从现在起计：今日事件过多（%1 条），启动时不再恢复。</translation></message></context></TS>
