@@ -70,7 +70,7 @@ from db.export import (
 )
 from db.floor_replay import QueueAt
 from db.review import Review, day_bounds, open_review
-from db.review_rows import ReviewFilter
+from db.review_rows import DefinitionsPart, ReviewFilter
 from db.zone import epoch, same_clock, wall_time, zone_text
 from widgets.agent_tiles import AgentTileDelegate, AgentTileView, TileRow
 from widgets.charts import StateTimeline, TrafficChart
@@ -249,6 +249,20 @@ def definitions_text(config: FloorConfig, since: float | None) -> str:
             "%1", wall_time(since, config.tz).strftime("%Y-%m-%d %H:%M")
         )
     return f"{rule} — {who}"
+
+
+def parts_text(parts: list[DefinitionsPart]) -> str:
+    """The definitions behind a day's intervals: one line, or one per session that ran with
+    other definitions ("from 13:30: …")."""
+    if len(parts) == 1:
+        return definitions_text(parts[0].config, parts[0].since)
+    t = QCoreApplication.translate
+    return "\n".join(
+        t("ReviewWindow", "from %1: %2")
+        .replace("%1", wall_time(p.start, p.config.tz).strftime("%H:%M"))
+        .replace("%2", definitions_text(p.config, p.since))
+        for p in parts
+    )
 
 
 def zone_note(zone: tzinfo | None, ts: float) -> str:
@@ -606,9 +620,13 @@ class ReviewWindow(QMainWindow):
 
     def _on_intervals(self) -> None:
         day: date = self.interval_day.date().toPython()
-        config, since = self.config_at(day_bounds(day, self.zone)[1])
-        self.definitions_label.setText(definitions_text(config, since))
-        table = self.review.interval_table(day, config)
+        try:
+            table, parts = self.review.day_intervals(day, self.config)
+        except RecordError as exc:
+            QMessageBox.warning(self, self.tr("Record"), str(exc))
+            return
+        self.definitions_label.setText(parts_text(parts))
+        config = parts[-1].config  # the chart's target line: the day's last
         rows: list[list[Any]] = []
         starts: dict[float, list[Any]] = {}
         for q, metrics in sorted(table.items()):
@@ -649,7 +667,7 @@ class ReviewWindow(QMainWindow):
         keys = sorted(starts)
         sl: list[float | None] = []
         for k in keys:
-            terms = [sl_terms(m, config.sl_formula) for m in starts[k]]
+            terms = [sl_terms(m, m.sl_formula) for m in starts[k]]
             num, den = sum(n for n, _ in terms), sum(d for _, d in terms)
             sl.append(100.0 * num / den if den else None)
         self.interval_chart.set_data(

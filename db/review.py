@@ -55,6 +55,7 @@ from db.review_rows import (
     AlarmChangeRow,
     AlarmRow,
     AuditEntry,
+    DefinitionsPart,
     JournalRow,
     ModeSegment,
     MonitorSessionRow,
@@ -977,6 +978,58 @@ class Review:
             return base, None
 
         return self._guard("read the floor definitions", work)  # type: ignore[no-any-return]
+
+    def definitions_parts(
+        self, day: date, base: FloorConfig = DEFINITIONS
+    ) -> list[DefinitionsPart]:
+        """The day cut where a console session with other definitions started, each cut moved
+        on to the next boundary both sessions' intervals share: an interval counts whole, by
+        the definitions of the session running when it began. One part on most days."""
+        zone = self.zone
+        day_start, day_end = day_bounds(day, zone)
+        config, since = self.definitions_at(day_start, base)
+        parts: list[list[Any]] = [[day_start, config, since]]
+        for _seq, ts, details in self.sessions():
+            floor = details.get("floor")
+            if not (day_start < ts < day_end and isinstance(floor, dict)):
+                continue
+            later = replace(config_from_definitions(floor, base), tz=zone)
+            last = parts[-1]
+            if last[2] is None:  # nothing ran before this session today: it defines the start
+                last[1], last[2] = later, ts
+                continue
+            if later == last[1]:
+                continue
+            length = max(last[1].interval_minutes, later.interval_minutes)
+            clock = IntervalClock(length, zone)
+            cut = clock.interval_start(ts)
+            if cut < ts:
+                cut = clock.interval_bounds(ts)[1]
+            if cut >= day_end:
+                break
+            if cut <= last[0]:
+                last[1], last[2] = later, ts
+            else:
+                parts.append([cut, later, ts])
+        ends = [p[0] for p in parts[1:]] + [day_end]
+        return [DefinitionsPart(p[0], end, p[1], p[2]) for p, end in zip(parts, ends, strict=True)]
+
+    def day_intervals(
+        self, day: date, base: FloorConfig = DEFINITIONS, *, queue: str | None = None
+    ) -> tuple[dict[str, list[IntervalMetrics]], list[DefinitionsPart]]:
+        """Per queue, the intervals of a past day that had traffic, each counted by the
+        definitions the floor ran with then (`definitions_parts`), and those parts."""
+        parts = self.definitions_parts(day, base)
+
+        def work() -> dict[str, list[IntervalMetrics]]:
+            table: dict[str, list[IntervalMetrics]] = {}
+            for part in parts:
+                counts = self._interval_counts(part.config, part.start, part.end, part.end, queue)
+                for (q, _s0), c in sorted(counts.items()):
+                    table.setdefault(q, []).append(_metrics(c, q, part.config))
+            return {q: sorted(ms, key=lambda m: m.start) for q, ms in sorted(table.items())}
+
+        return self._guard("build the interval table", work), parts
 
     def interval_table(
         self, day: date, config: FloorConfig = DEFINITIONS, *, queue: str | None = None

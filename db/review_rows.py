@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cti.state.config import FloorConfig
+
 
 @dataclass(frozen=True)
 class ReviewFilter:
@@ -166,3 +168,17 @@ class AuditEntry:
     action: str | None
     summary: str
     row_hash: str
+
+
+@dataclass(frozen=True)
+class DefinitionsPart:
+    """A stretch of a day whose intervals count by one console session's definitions.
+
+    `since`: when that session started (None: the reviewing console's own definitions, for a
+    record that holds none).
+    """
+
+    start: float
+    end: float
+    config: FloorConfig
+    since: float | None

@@ -360,146 +360,147 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="380" />
+        <location filename="../../console/review_window.py" line="394" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="396" />
+        <location filename="../../console/review_window.py" line="410" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="398" />
+        <location filename="../../console/review_window.py" line="412" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="400" />
-        <location filename="../../console/review_window.py" line="769" />
+        <location filename="../../console/review_window.py" line="414" />
+        <location filename="../../console/review_window.py" line="787" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="404" />
+        <location filename="../../console/review_window.py" line="418" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="405" />
+        <location filename="../../console/review_window.py" line="419" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="406" />
+        <location filename="../../console/review_window.py" line="420" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="407" />
+        <location filename="../../console/review_window.py" line="421" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="408" />
+        <location filename="../../console/review_window.py" line="422" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="409" />
+        <location filename="../../console/review_window.py" line="423" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="439" />
-        <location filename="../../console/review_window.py" line="457" />
+        <location filename="../../console/review_window.py" line="453" />
+        <location filename="../../console/review_window.py" line="471" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="445" />
-        <location filename="../../console/review_window.py" line="467" />
+        <location filename="../../console/review_window.py" line="459" />
+        <location filename="../../console/review_window.py" line="481" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="451" />
+        <location filename="../../console/review_window.py" line="465" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="479" />
+        <location filename="../../console/review_window.py" line="493" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="506" />
-        <location filename="../../console/review_window.py" line="703" />
+        <location filename="../../console/review_window.py" line="520" />
+        <location filename="../../console/review_window.py" line="721" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="536" />
+        <location filename="../../console/review_window.py" line="550" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="537" />
+        <location filename="../../console/review_window.py" line="551" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="538" />
+        <location filename="../../console/review_window.py" line="552" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="539" />
+        <location filename="../../console/review_window.py" line="553" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="540" />
+        <location filename="../../console/review_window.py" line="554" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="546" />
+        <location filename="../../console/review_window.py" line="560" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="570" />
+        <location filename="../../console/review_window.py" line="584" />
+        <location filename="../../console/review_window.py" line="626" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="683" />
+        <location filename="../../console/review_window.py" line="701" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="683" />
+        <location filename="../../console/review_window.py" line="701" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="689" />
+        <location filename="../../console/review_window.py" line="707" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="733" />
-        <location filename="../../console/review_window.py" line="757" />
+        <location filename="../../console/review_window.py" line="751" />
+        <location filename="../../console/review_window.py" line="775" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="760" />
+        <location filename="../../console/review_window.py" line="778" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
-<message><source>%1, the recording console's zone (this PC: %2)</source><translation type="unfinished" /></message><message><source>(no end recorded)</source><translation type="unfinished" /></message><message><source>(no result recorded)</source><translation type="unfinished" /></message><message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message><message><source>Times in this PC's time zone (the record names none)</source><translation type="unfinished" /></message><message><source>Times: %1</source><translation type="unfinished" /></message><message><source>as the console started at %1 ran them</source><translation type="unfinished" /></message><message><source>this console's definitions (the record holds none for that day)</source><translation type="unfinished" /></message></context>
+<message><source>%1, the recording console's zone (this PC: %2)</source><translation type="unfinished" /></message><message><source>(no end recorded)</source><translation type="unfinished" /></message><message><source>(no result recorded)</source><translation type="unfinished" /></message><message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message><message><source>Times in this PC's time zone (the record names none)</source><translation type="unfinished" /></message><message><source>Times: %1</source><translation type="unfinished" /></message><message><source>as the console started at %1 ran them</source><translation type="unfinished" /></message><message><source>from %1: %2</source><translation type="unfinished" /></message><message><source>this console's definitions (the record holds none for that day)</source><translation type="unfinished" /></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -704,7 +705,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="530" />
+        <location filename="../../console/review_window.py" line="544" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

@@ -360,146 +360,147 @@
         <translation>已升级（未及时确认）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="380" />
+        <location filename="../../console/review_window.py" line="394" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="396" />
+        <location filename="../../console/review_window.py" line="410" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="398" />
+        <location filename="../../console/review_window.py" line="412" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="400" />
-        <location filename="../../console/review_window.py" line="769" />
+        <location filename="../../console/review_window.py" line="414" />
+        <location filename="../../console/review_window.py" line="787" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="404" />
+        <location filename="../../console/review_window.py" line="418" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="405" />
+        <location filename="../../console/review_window.py" line="419" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="406" />
+        <location filename="../../console/review_window.py" line="420" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="407" />
+        <location filename="../../console/review_window.py" line="421" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="408" />
+        <location filename="../../console/review_window.py" line="422" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="409" />
+        <location filename="../../console/review_window.py" line="423" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="439" />
-        <location filename="../../console/review_window.py" line="457" />
+        <location filename="../../console/review_window.py" line="453" />
+        <location filename="../../console/review_window.py" line="471" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="445" />
-        <location filename="../../console/review_window.py" line="467" />
+        <location filename="../../console/review_window.py" line="459" />
+        <location filename="../../console/review_window.py" line="481" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="451" />
+        <location filename="../../console/review_window.py" line="465" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="479" />
+        <location filename="../../console/review_window.py" line="493" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="506" />
-        <location filename="../../console/review_window.py" line="703" />
+        <location filename="../../console/review_window.py" line="520" />
+        <location filename="../../console/review_window.py" line="721" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="536" />
+        <location filename="../../console/review_window.py" line="550" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="537" />
+        <location filename="../../console/review_window.py" line="551" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="538" />
+        <location filename="../../console/review_window.py" line="552" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="539" />
+        <location filename="../../console/review_window.py" line="553" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="540" />
+        <location filename="../../console/review_window.py" line="554" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="546" />
+        <location filename="../../console/review_window.py" line="560" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="570" />
+        <location filename="../../console/review_window.py" line="584" />
+        <location filename="../../console/review_window.py" line="626" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="683" />
+        <location filename="../../console/review_window.py" line="701" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="683" />
+        <location filename="../../console/review_window.py" line="701" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="689" />
+        <location filename="../../console/review_window.py" line="707" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="733" />
-        <location filename="../../console/review_window.py" line="757" />
+        <location filename="../../console/review_window.py" line="751" />
+        <location filename="../../console/review_window.py" line="775" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="760" />
+        <location filename="../../console/review_window.py" line="778" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
-<message><source>%1, the recording console's zone (this PC: %2)</source><translation>%1，即记录控制台所在时区（本机：%2）</translation></message><message><source>(no end recorded)</source><translation>（记录中没有结束）</translation></message><message><source>(no result recorded)</source><translation>（记录中没有结果）</translation></message><message><source>Console closed</source><translation>控制台已关闭</translation></message><message><source>Console started (system user)</source><translation>控制台启动（系统用户）</translation></message><message><source>Failed</source><translation>失败</translation></message><message><source>Password</source><translation>密码</translation></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation>服务水平 = %1，T = %2 秒，目标 %3 %，每 %4 分钟一个时段</translation></message><message><source>Signed out</source><translation>已签出</translation></message><message><source>Signed out by the supervisor</source><translation>班长签出</translation></message><message><source>Succeeded</source><translation>成功</translation></message><message><source>Times in this PC's time zone (the record names none)</source><translation>时间按本机时区显示（记录中未注明时区）</translation></message><message><source>Times: %1</source><translation>时间：%1</translation></message><message><source>as the console started at %1 ran them</source><translation>按 %1 启动的控制台所用定义</translation></message><message><source>this console's definitions (the record holds none for that day)</source><translation>本控制台的定义（记录中没有当天的定义）</translation></message></context>
+<message><source>%1, the recording console's zone (this PC: %2)</source><translation>%1，即记录控制台所在时区（本机：%2）</translation></message><message><source>(no end recorded)</source><translation>（记录中没有结束）</translation></message><message><source>(no result recorded)</source><translation>（记录中没有结果）</translation></message><message><source>Console closed</source><translation>控制台已关闭</translation></message><message><source>Console started (system user)</source><translation>控制台启动（系统用户）</translation></message><message><source>Failed</source><translation>失败</translation></message><message><source>Password</source><translation>密码</translation></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation>服务水平 = %1，T = %2 秒，目标 %3 %，每 %4 分钟一个时段</translation></message><message><source>Signed out</source><translation>已签出</translation></message><message><source>Signed out by the supervisor</source><translation>班长签出</translation></message><message><source>Succeeded</source><translation>成功</translation></message><message><source>Times in this PC's time zone (the record names none)</source><translation>时间按本机时区显示（记录中未注明时区）</translation></message><message><source>Times: %1</source><translation>时间：%1</translation></message><message><source>as the console started at %1 ran them</source><translation>按 %1 启动的控制台所用定义</translation></message><message><source>from %1: %2</source><translation>%1 起：%2</translation></message><message><source>this console's definitions (the record holds none for that day)</source><translation>本控制台的定义（记录中没有当天的定义）</translation></message></context>
 <context>
     <name>Settings</name>
     <message>
@@ -704,7 +705,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="530" />
+        <location filename="../../console/review_window.py" line="544" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

@@ -118,3 +118,55 @@ def test_a_past_day_is_reviewed_by_the_definitions_its_console_ran_with(tmp_path
             replace(evening, tz=zone),
             t0 + 8 * 3600,
         )
+
+
+def test_a_day_with_two_definitions_counts_each_interval_by_the_one_running_then(
+    tmp_path: Path,
+) -> None:
+    """Definitions changed at 13:10 (the console restarted with T = 30 s and hourly intervals):
+    the day is cut at 14:00, the next boundary both sessions' intervals share; the 13:00
+    interval counts whole by the morning's definitions, as the floor showed it until then."""
+    from datetime import date, datetime
+
+    from cti.state.config import definitions_json
+
+    noon = datetime(2026, 11, 23, 12, 0).timestamp()
+    restart = noon + 70 * 60
+    morning = FloorConfig(sl_threshold_s=15.0, sl_target=0.8)
+    afternoon = FloorConfig(sl_threshold_s=30.0, interval_minutes=60, wrapup_s=10.0)
+    path = tmp_path / "two.sqlite3"
+    feed = SimFeed("water", seed=2, start_epoch=noon + 1800)
+    with open_record(
+        path, "班长", "ws-1", clock=lambda: noon, definitions=definitions_json(morning)
+    ) as rec:
+        for _ in range(24 * 6):  # 12:30 to 14:30 in 50 s steps
+            for ev in feed.advance(50):
+                rec.journal_event(feed.clock(), ev.name, ev.message.headers)
+    with open_record(
+        path, "班长", "ws-1", clock=lambda: restart, definitions=definitions_json(afternoon)
+    ):
+        pass
+    day = date(2026, 11, 23)
+    cut = datetime(2026, 11, 23, 14, 0).timestamp()
+    with open_review(path) as review:
+        zone = review.zone
+        parts = review.definitions_parts(day, FloorConfig())
+        assert [(p.start, p.since) for p in parts] == [(parts[0].start, noon), (cut, restart)]
+        assert parts[0].config == replace(morning, tz=zone)
+        assert parts[1].config == replace(afternoon, tz=zone)
+        table, _ = review.day_intervals(day, FloorConfig())
+        by_morning = review.interval_table(day, replace(morning, tz=zone))
+        by_afternoon = review.interval_table(day, replace(afternoon, tz=zone))
+    expected = {
+        q: [m for m in by_morning.get(q, []) if m.start < cut]
+        + [m for m in by_afternoon.get(q, []) if m.start >= cut]
+        for q in set(by_morning) | set(by_afternoon)
+    }
+    assert table == {q: ms for q, ms in expected.items() if ms}
+    urban = [(m.start, m.end - m.start, m.sl_threshold_s) for m in table["urban"]]
+    assert urban == [
+        (cut - 5400, 1800, 15.0),
+        (cut - 3600, 1800, 15.0),
+        (cut - 1800, 1800, 15.0),
+        (cut, 3600, 30.0),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -226,6 +227,24 @@ def test_figures_use_the_definitions_the_recording_console_ran_with(
     win.slider.setValue(win.slider.maximum())
     win._on_replay()
     assert {(m.sl_threshold_s, m.sl_target) for m in win.replay_queues.rows} == {(15, 0.8)}
+    win.close()
+    # later that day the console restarted with T = 30 s: one line per set of definitions
+    later = feed.clock() + 7200
+    with open_record(
+        path,
+        "王班长",
+        "desk-4",
+        clock=lambda: later,
+        definitions=definitions_json(FloorConfig(sl_threshold_s=30.0)),
+    ):
+        pass
+    win = ReviewWindow(open_review(path), config=FloorConfig(sl_threshold_s=20.0))
+    qtbot.addWidget(win)
+    win._on_intervals()
+    first, second = win.definitions_label.text().split("\n")
+    assert first.startswith("from 00:00: ") and "T = 15 s" in first, first
+    cut = datetime.fromtimestamp(later // 1800 * 1800 + 1800).strftime("%H:%M")
+    assert second.startswith(f"from {cut}: ") and "T = 30 s, target 90 %" in second, second
     win.close()
 
 
