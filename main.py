@@ -265,10 +265,10 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     )
     seed.progress.connect(status.show_restoring)
 
-    def floor_starts(_applied: int) -> None:
-        window.statusBar().clearMessage()
-        if seed.skipped_rows:
-            status.show_not_restored(seed.skipped_rows)
+    def floor_starts(applied: int) -> None:
+        status.restoring_done(seed.skipped_rows)
+        if applied:
+            controller.earlier = seed.earlier_segments
         controller.start()
         alarms.start()
 

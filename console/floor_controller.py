@@ -125,6 +125,9 @@ class FloorController(QObject):
         self.thresholds = thresholds or TileThresholds()
         self.teams = teams or {}
         self.timelines = Timelines()
+        # today's states before this session (restored from the record), per agent on demand
+        self.earlier: Callable[[str], list[Segment]] | None = None
+        self._earlier: dict[str, list[Segment]] = {}
         self._live: bool | None = None
         self._built_live: bool | None = None  # the store's live flag at the last rebuild
         self._queue_names: tuple[str, ...] = ()
@@ -324,7 +327,11 @@ class FloorController(QObject):
         agent = self.store.agent(self._selected) if self._selected else None
         self.view.detail.show_agent(agent, now)
         if agent is not None:
-            self.view.detail.show_timeline(self.timelines.segments(agent.interface, now))
+            key = agent.interface
+            earlier = self._earlier.get(key)
+            if earlier is None:
+                earlier = self._earlier[key] = self.earlier(key) if self.earlier else []
+            self.view.detail.show_timeline(earlier + self.timelines.segments(key, now))
 
     def _on_chart_queue(self, name: str) -> None:
         self._chart_queue = name

@@ -35,6 +35,7 @@ class StatusPresenter(QObject):
         self.status: LinkStatus | None = None
         self.last_event = 0.0
         self.review_windows: list[Any] = []
+        self._restoring = False  # the start-up progress of restoring today is on show
         self._timer = QTimer(self)
         self._timer.setObjectName("statusFreshness")
         self._timer.setInterval(1000)
@@ -114,16 +115,21 @@ class StatusPresenter(QObject):
 
     def show_restoring(self, done: int, total: int) -> None:
         """Progress of restoring today's figures from the record at start-up."""
+        self._restoring = True
         self.window.statusBar().showMessage(
             _t("Restoring today's figures from the record… %1 %").replace(
                 "%1", str(100 * done // max(total, 1))
             )
         )
 
-    def show_not_restored(self, rows: int) -> None:
-        """Today's figures were not restored at start-up (too much of today to replay)."""
-        text = _t("Today's figures count from now: too many of today's events (%1) to restore.")
-        self.window.show_notice(text.replace("%1", f"{rows:,}"))
+    def restoring_done(self, skipped_rows: int) -> None:
+        """Today's figures are back (the progress goes), or were too many to restore (said)."""
+        if skipped_rows:
+            text = _t("Today's figures count from now: too many of today's events (%1) to restore.")
+            self.window.show_notice(text.replace("%1", f"{skipped_rows:,}"))
+        elif self._restoring:
+            self.window.statusBar().clearMessage()
+        self._restoring = False
 
     def _on_action_finished(self, action: str, ok: bool, message: str) -> None:
         name = action_names().get(action, action)

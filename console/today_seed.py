@@ -27,6 +27,8 @@ from cti.state.intervals import IntervalClock
 from cti.state.seed import DaySeed, PinnedClock
 from db.errors import RecordError
 from db.review import Review, open_review
+from db.zone import wall_time
+from widgets.segments import Segment
 
 log = logging.getLogger(__name__)
 
@@ -157,6 +159,25 @@ class TodaySeed(QObject):
                 self.seed.skipped,
             )
         self.finished.emit(self.seed.applied)
+
+    def earlier_segments(self, interface: str) -> list[Segment]:
+        """The agent's states over the part of today restored from the record (the agent
+        panel's day bar, before this session's own); [] when nothing was restored."""
+        first, last = self.seed.first_ts, self.seed.last_ts
+        if self.record_path is None or first is None or last is None:
+            return []
+        try:
+            with open_review(self.record_path) as review:
+                day = wall_time(last, review.zone).date()
+                found = review.agent_timeline(interface, day)
+        except RecordError as exc:
+            log.warning("agent %s: today's earlier states unreadable: %s", interface, exc)
+            return []
+        return [
+            Segment(max(s.start, first), min(s.end, last), s.state.lower(), s.reason or "")
+            for s in found
+            if s.start < last and s.end > first
+        ]
 
     def _close(self) -> None:
         if self.review is not None:

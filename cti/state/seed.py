@@ -84,7 +84,7 @@ class DaySeed:
     """Applies recorded events to a store, then closes the gap (`finish`).
 
     Attributes: applied (events applied), skipped (rows that were not events), snapshots
-    (recorded snapshots applied as such), last_ts.
+    (recorded snapshots applied as such), first_ts / last_ts (the span applied).
     """
 
     def __init__(self, store: FloorStore, clock: PinnedClock) -> None:
@@ -93,6 +93,7 @@ class DaySeed:
         self.applied = 0
         self.skipped = 0
         self.snapshots = 0
+        self.first_ts: float | None = None
         self.last_ts: float | None = None
         self._run: list[AmiEvent] = []  # list items sharing one time: maybe a snapshot
         self._run_ts = 0.0
@@ -112,6 +113,8 @@ class DaySeed:
             self._run_ts = ts
         else:
             self._at(ts, self.store.apply, event)
+        if self.first_ts is None:
+            self.first_ts = ts
         self.last_ts = ts
         self.applied += 1
 

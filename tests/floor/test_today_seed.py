@@ -4,6 +4,7 @@ figures and calls today as the session before it counted, from its own PBX's jou
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,11 @@ def test_a_restart_mid_shift_keeps_the_days_figures(qtbot: Any, tmp_path: Path) 
     answered = {a.interface: a.day.answered for a in before.agents()}
     assert sum(answered.values()) > 50
     assert {a.interface: a.day.answered for a in store.agents()} == answered
+    # the agent panel's day bar: the morning's states, from the record, up to the restart
+    segments = seed.earlier_segments("PJSIP/1001")
+    assert segments and segments[0].start >= T0 and segments[-1].end <= T0 + 40 * 60
+    assert all(a.end == b.start for a, b in pairwise(segments))
+    assert {"talking", "ready"} <= {s.state for s in segments}
     # nothing from the other PBX; nobody is anywhere until the PBX says so
     assert "elsewhere" not in store.queue_names() and store.agent("PJSIP/9001") is None
     assert not store.is_live
