@@ -44,6 +44,9 @@ class PbxSettings:
     barge_code: str = "*223"
     lab_scenario: str = ""
 
+    # The settings `identity` depends on, as the record names their changes.
+    IDENTITY_SETTINGS = frozenset({"pbx.mode", "pbx.host", "pbx.port", "pbx.lab_scenario"})
+
     def identity(self) -> str:
         """Which floor this is ("lab:water", "ami:10.0.0.5:5038"): a session's record names it,
         and a later session restores the day's figures only from its own floor's journal."""

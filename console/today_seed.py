@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from console.settings import PbxSettings
 from cti.state.intervals import IntervalClock
 from cti.state.seed import DaySeed, PinnedClock
 from db.errors import RecordError
@@ -108,8 +109,15 @@ class TodaySeed(QObject):
         if first_today is None:
             return
         sessions = [s for s in self.review.sessions() if s[0] < self.opened_seq]
+        # A session whose PBX settings changed went on with another floor from there.
+        switches = [
+            c.seq
+            for c in self.review.setting_changes()
+            if c.setting in PbxSettings.IDENTITY_SETTINGS
+        ]
         for i, (seq, _ts, details) in enumerate(sessions):
             before = sessions[i + 1][0] if i + 1 < len(sessions) else self.opened_seq
+            before = min([before, *(c for c in switches if seq < c < before)])
             if details.get("pbx") != self.pbx or before <= first_today:
                 continue  # another PBX's floor (the lab, another site), or an earlier day
             after = max(seq, first_today - 1)

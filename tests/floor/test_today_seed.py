@@ -153,3 +153,26 @@ def test_recorded_headers_come_back_as_the_pbx_sent_them() -> None:
     assert isinstance(generic, GenericEvent)
     assert generic.message.get("ChanVariable") == "a=1"
     assert generic.message.get_all("ChanVariable") == ("a=1", "b=2")
+
+
+def test_a_session_that_switched_pbx_is_restored_only_up_to_the_switch(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """The supervisor pointed the console at another PBX at 09:20 without restarting it: what
+    the session journalled after that was another floor's and is not restored."""
+    path = tmp_path / "record.sqlite3"
+    feed = SimFeed("water", seed=5, start_epoch=T0)
+    switch = T0 + 20 * 60
+    with open_record(path, "王班长", "desk-1", pbx="lab:water", clock=lambda: T0) as rec:
+        for _ in range(40 * 12):
+            for ev in feed.advance(5):
+                rec.journal_event(feed.clock(), ev.name, ev.message.headers)
+            if switch <= feed.clock() < switch + 5:
+                rec.setting_changed("pbx.host", "", "10.0.0.9", ts=feed.clock())
+    with open_record(path, "王班长", "desk-1", pbx="lab:water", clock=lambda: RESTART) as rec:
+        clock = PinnedClock(wall=lambda: RESTART)
+        store = FloorStore(CONFIG, clock)
+        seed = TodaySeed(path, rec.opened_seq, "lab:water", store, clock, now=RESTART)
+        with qtbot.waitSignal(seed.finished, timeout=60_000):
+            seed.start()
+    assert seed.seed.last_ts is not None and T0 + 15 * 60 < seed.seed.last_ts <= switch + 5
