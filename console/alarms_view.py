@@ -82,39 +82,61 @@ def recorded_alarm_text(
     return described_alarm(kind, subject, value, threshold)
 
 
+def _count(x: float | None) -> str:
+    return f"{x or 0:g}"
+
+
+_PERCENT_KINDS = frozenset(
+    {AlarmKind.SERVICE_LEVEL, AlarmKind.SL_PROJECTION, AlarmKind.ABANDON_RATE}
+)
+_DURATION_KINDS = frozenset(
+    {
+        AlarmKind.LONGEST_WAIT,
+        AlarmKind.AGENT_TALKING,
+        AlarmKind.AGENT_WRAP_UP,
+        AlarmKind.AGENT_NOT_READY,
+    }
+)
+
+
+def _figure(kind: AlarmKind) -> Callable[[float | None], str]:
+    """How a rule's value and threshold read: 78%, 3:10, 7."""
+    if kind in _PERCENT_KINDS:
+        return _pct
+    if kind in _DURATION_KINDS:
+        return _dur
+    return _count
+
+
+def alarm_figure(rule: str, value: float) -> str:
+    """A recorded alarm's value or threshold as the alarm's text shows it (the review's Value
+    and Threshold columns; exports keep the number)."""
+    try:
+        return _figure(AlarmKind(rule))(value)
+    except ValueError:
+        return f"{value:g}"
+
+
 def described_alarm(k: AlarmKind, label: str, v: float | None, thr: float | None) -> str | None:
+    f = _figure(k)
     texts = {
         AlarmKind.PBX_LINK_DOWN: lambda: _t("PBX link down: the floor is not live"),
         AlarmKind.SIP_UNREGISTERED: lambda: _t(
             "Supervisor phone not registered: monitoring unavailable"
         ),
-        AlarmKind.SERVICE_LEVEL: lambda: _fill(
-            _t("Queue %1: service level %2 below %3"), _pct(v), _pct(thr)
-        ),
-        AlarmKind.SL_PROJECTION: lambda: _fill(
-            _t("Queue %1: projected service level %2 below %3"), _pct(v), _pct(thr)
-        ),
-        AlarmKind.WAITING: lambda: _fill(
-            _t("Queue %1: %2 calls waiting (limit %3)"), str(int(v or 0)), f"{thr or 0:g}"
-        ),
-        AlarmKind.LONGEST_WAIT: lambda: _fill(
-            _t("Queue %1: longest wait %2 (limit %3)"), _dur(v), _dur(thr)
-        ),
-        AlarmKind.ABANDON_RATE: lambda: _fill(
-            _t("Queue %1: abandon rate %2 above %3"), _pct(v), _pct(thr)
-        ),
-        AlarmKind.AGENT_TALKING: lambda: _fill(
-            _t("Agent %1: on one call for %2 (limit %3)"), _dur(v), _dur(thr)
-        ),
-        AlarmKind.AGENT_WRAP_UP: lambda: _fill(
-            _t("Agent %1: in wrap-up for %2 (limit %3)"), _dur(v), _dur(thr)
-        ),
-        AlarmKind.AGENT_NOT_READY: lambda: _fill(
-            _t("Agent %1: not ready for %2 (limit %3)"), _dur(v), _dur(thr)
-        ),
+        AlarmKind.SERVICE_LEVEL: lambda: _t("Queue %1: service level %2 below %3"),
+        AlarmKind.SL_PROJECTION: lambda: _t("Queue %1: projected service level %2 below %3"),
+        AlarmKind.WAITING: lambda: _t("Queue %1: %2 calls waiting (limit %3)"),
+        AlarmKind.LONGEST_WAIT: lambda: _t("Queue %1: longest wait %2 (limit %3)"),
+        AlarmKind.ABANDON_RATE: lambda: _t("Queue %1: abandon rate %2 above %3"),
+        AlarmKind.AGENT_TALKING: lambda: _t("Agent %1: on one call for %2 (limit %3)"),
+        AlarmKind.AGENT_WRAP_UP: lambda: _t("Agent %1: in wrap-up for %2 (limit %3)"),
+        AlarmKind.AGENT_NOT_READY: lambda: _t("Agent %1: not ready for %2 (limit %3)"),
     }
     make = texts.get(k)
-    return make().replace("%1", label) if make else None
+    if make is None:
+        return None
+    return _fill(make(), f(v), f(thr)).replace("%1", label)
 
 
 def kind_label(kind: str) -> str:

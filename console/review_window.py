@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.agent_actions import action_names
-from console.alarms_view import kind_label, recorded_alarm_text, severity_label
+from console.alarms_view import alarm_figure, kind_label, recorded_alarm_text, severity_label
 from console.floor_adapter import formula_label, interval_label, state_counts
 from console.floor_models import AgentTileModel, QueueMeterModel
 from console.monitor_link import end_reason_label
@@ -227,7 +227,21 @@ def _missing_label(text: str) -> str | None:
 
 
 # Columns shown in the UI language from the whole row (exports keep what was recorded).
-_ROW_LABELS: dict[str, Callable[[dict[str, Any]], str | None]] = {"message": _alarm_message}
+def _alarm_figure(column: str) -> Callable[[dict[str, Any]], str | None]:
+    def label(row: dict[str, Any]) -> str | None:
+        value, rule = row.get(column), row.get("rule")
+        if not isinstance(value, int | float) or not rule:
+            return None
+        return alarm_figure(str(rule), float(value))
+
+    return label
+
+
+_ROW_LABELS: dict[str, Callable[[dict[str, Any]], str | None]] = {
+    "message": _alarm_message,
+    "value": _alarm_figure("value"),
+    "threshold": _alarm_figure("threshold"),
+}
 
 _ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$")
 

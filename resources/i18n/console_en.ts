@@ -117,7 +117,7 @@
 <context>
     <name>FloorController</name>
     <message>
-        <location filename="../../console/floor_controller.py" line="285" />
+        <location filename="../../console/floor_controller.py" line="288" />
         <source>All queues</source>
         <translation type="unfinished" />
     </message>
@@ -360,143 +360,143 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="394" />
+        <location filename="../../console/review_window.py" line="408" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="410" />
+        <location filename="../../console/review_window.py" line="424" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="412" />
+        <location filename="../../console/review_window.py" line="426" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="414" />
-        <location filename="../../console/review_window.py" line="787" />
+        <location filename="../../console/review_window.py" line="428" />
+        <location filename="../../console/review_window.py" line="801" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="418" />
+        <location filename="../../console/review_window.py" line="432" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="419" />
+        <location filename="../../console/review_window.py" line="433" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="420" />
+        <location filename="../../console/review_window.py" line="434" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="421" />
+        <location filename="../../console/review_window.py" line="435" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="422" />
+        <location filename="../../console/review_window.py" line="436" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="423" />
+        <location filename="../../console/review_window.py" line="437" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="453" />
-        <location filename="../../console/review_window.py" line="471" />
+        <location filename="../../console/review_window.py" line="467" />
+        <location filename="../../console/review_window.py" line="485" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="459" />
-        <location filename="../../console/review_window.py" line="481" />
+        <location filename="../../console/review_window.py" line="473" />
+        <location filename="../../console/review_window.py" line="495" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="465" />
+        <location filename="../../console/review_window.py" line="479" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="493" />
+        <location filename="../../console/review_window.py" line="507" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="520" />
-        <location filename="../../console/review_window.py" line="721" />
+        <location filename="../../console/review_window.py" line="534" />
+        <location filename="../../console/review_window.py" line="735" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="550" />
+        <location filename="../../console/review_window.py" line="564" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="551" />
+        <location filename="../../console/review_window.py" line="565" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="552" />
+        <location filename="../../console/review_window.py" line="566" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="553" />
+        <location filename="../../console/review_window.py" line="567" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="554" />
+        <location filename="../../console/review_window.py" line="568" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="560" />
+        <location filename="../../console/review_window.py" line="574" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="584" />
-        <location filename="../../console/review_window.py" line="626" />
+        <location filename="../../console/review_window.py" line="598" />
+        <location filename="../../console/review_window.py" line="640" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="701" />
+        <location filename="../../console/review_window.py" line="715" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="701" />
+        <location filename="../../console/review_window.py" line="715" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="707" />
+        <location filename="../../console/review_window.py" line="721" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="751" />
-        <location filename="../../console/review_window.py" line="775" />
+        <location filename="../../console/review_window.py" line="765" />
+        <location filename="../../console/review_window.py" line="789" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="778" />
+        <location filename="../../console/review_window.py" line="792" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
@@ -504,102 +504,102 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings.py" line="58" />
+        <location filename="../../console/settings.py" line="61" />
         <source>Unknown PBX type %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="65" />
+        <location filename="../../console/settings.py" line="68" />
         <source>Enter the PBX host name or IP address.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="69" />
+        <location filename="../../console/settings.py" line="72" />
         <source>%1 is not a valid host name or IP address.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="75" />
+        <location filename="../../console/settings.py" line="78" />
         <source>The AMI port must be between 1 and 65535.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="81" />
+        <location filename="../../console/settings.py" line="84" />
         <source>Enter the AMI user name (manager.conf section).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="87" />
+        <location filename="../../console/settings.py" line="90" />
         <source>Monitoring method must be feature code or AMI Originate.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="94" />
+        <location filename="../../console/settings.py" line="97" />
         <source>Feature code %1 may contain only digits, * and #.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="115" />
+        <location filename="../../console/settings.py" line="118" />
         <source>%1 is not a valid SIP registrar host.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="121" />
+        <location filename="../../console/settings.py" line="124" />
         <source>Enter the supervisor's SIP user (extension).</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="127" />
+        <location filename="../../console/settings.py" line="130" />
         <source>The SIP port must be between 1 and 65535.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="131" />
+        <location filename="../../console/settings.py" line="134" />
         <source>SIP transport must be UDP, TCP or TLS.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="152" />
+        <location filename="../../console/settings.py" line="155" />
         <source>Wallboard protocol must be Alpha or plain text.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="159" />
+        <location filename="../../console/settings.py" line="162" />
         <source>%1 is not a phone number.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="164" />
+        <location filename="../../console/settings.py" line="167" />
         <source>SMS recipients need a modem port.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="197" />
+        <location filename="../../console/settings.py" line="200" />
         <source>The interval must be 15, 30 or 60 minutes.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="201" />
+        <location filename="../../console/settings.py" line="204" />
         <source>The service-level target must be 1-100 %.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="204" />
+        <location filename="../../console/settings.py" line="207" />
         <source>Times must not be negative.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="217" />
+        <location filename="../../console/settings.py" line="220" />
         <source>Keep the record for 0 (everything) to 3650 days.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="298" />
+        <location filename="../../console/settings.py" line="301" />
         <source>Cannot write the settings file %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="302" />
+        <location filename="../../console/settings.py" line="305" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation type="unfinished" />
     </message>
@@ -705,7 +705,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="544" />
+        <location filename="../../console/review_window.py" line="558" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

@@ -117,7 +117,7 @@
 <context>
     <name>FloorController</name>
     <message>
-        <location filename="../../console/floor_controller.py" line="285" />
+        <location filename="../../console/floor_controller.py" line="288" />
         <source>All queues</source>
         <translation>全部技能组</translation>
     </message>
@@ -360,143 +360,143 @@
         <translation>已升级（未及时确认）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="394" />
+        <location filename="../../console/review_window.py" line="408" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="410" />
+        <location filename="../../console/review_window.py" line="424" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="412" />
+        <location filename="../../console/review_window.py" line="426" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="414" />
-        <location filename="../../console/review_window.py" line="787" />
+        <location filename="../../console/review_window.py" line="428" />
+        <location filename="../../console/review_window.py" line="801" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="418" />
+        <location filename="../../console/review_window.py" line="432" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="419" />
+        <location filename="../../console/review_window.py" line="433" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="420" />
+        <location filename="../../console/review_window.py" line="434" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="421" />
+        <location filename="../../console/review_window.py" line="435" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="422" />
+        <location filename="../../console/review_window.py" line="436" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="423" />
+        <location filename="../../console/review_window.py" line="437" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="453" />
-        <location filename="../../console/review_window.py" line="471" />
+        <location filename="../../console/review_window.py" line="467" />
+        <location filename="../../console/review_window.py" line="485" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="459" />
-        <location filename="../../console/review_window.py" line="481" />
+        <location filename="../../console/review_window.py" line="473" />
+        <location filename="../../console/review_window.py" line="495" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="465" />
+        <location filename="../../console/review_window.py" line="479" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="493" />
+        <location filename="../../console/review_window.py" line="507" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="520" />
-        <location filename="../../console/review_window.py" line="721" />
+        <location filename="../../console/review_window.py" line="534" />
+        <location filename="../../console/review_window.py" line="735" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="550" />
+        <location filename="../../console/review_window.py" line="564" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="551" />
+        <location filename="../../console/review_window.py" line="565" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="552" />
+        <location filename="../../console/review_window.py" line="566" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="553" />
+        <location filename="../../console/review_window.py" line="567" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="554" />
+        <location filename="../../console/review_window.py" line="568" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="560" />
+        <location filename="../../console/review_window.py" line="574" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="584" />
-        <location filename="../../console/review_window.py" line="626" />
+        <location filename="../../console/review_window.py" line="598" />
+        <location filename="../../console/review_window.py" line="640" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="701" />
+        <location filename="../../console/review_window.py" line="715" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="701" />
+        <location filename="../../console/review_window.py" line="715" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="707" />
+        <location filename="../../console/review_window.py" line="721" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="751" />
-        <location filename="../../console/review_window.py" line="775" />
+        <location filename="../../console/review_window.py" line="765" />
+        <location filename="../../console/review_window.py" line="789" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="778" />
+        <location filename="../../console/review_window.py" line="792" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -504,102 +504,102 @@
 <context>
     <name>Settings</name>
     <message>
-        <location filename="../../console/settings.py" line="58" />
+        <location filename="../../console/settings.py" line="61" />
         <source>Unknown PBX type %1.</source>
         <translation>未知的交换机类型 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="65" />
+        <location filename="../../console/settings.py" line="68" />
         <source>Enter the PBX host name or IP address.</source>
         <translation>请输入交换机主机名或 IP 地址。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="69" />
+        <location filename="../../console/settings.py" line="72" />
         <source>%1 is not a valid host name or IP address.</source>
         <translation>%1 不是有效的主机名或 IP 地址。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="75" />
+        <location filename="../../console/settings.py" line="78" />
         <source>The AMI port must be between 1 and 65535.</source>
         <translation>AMI 端口必须在 1 到 65535 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="81" />
+        <location filename="../../console/settings.py" line="84" />
         <source>Enter the AMI user name (manager.conf section).</source>
         <translation>请输入 AMI 用户名（manager.conf 中的节名）。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="87" />
+        <location filename="../../console/settings.py" line="90" />
         <source>Monitoring method must be feature code or AMI Originate.</source>
         <translation>监听方式必须是特征码或 AMI 发起呼叫。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="94" />
+        <location filename="../../console/settings.py" line="97" />
         <source>Feature code %1 may contain only digits, * and #.</source>
         <translation>特征码 %1 只能包含数字、* 和 #。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="115" />
+        <location filename="../../console/settings.py" line="118" />
         <source>%1 is not a valid SIP registrar host.</source>
         <translation>%1 不是有效的 SIP 注册服务器地址。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="121" />
+        <location filename="../../console/settings.py" line="124" />
         <source>Enter the supervisor's SIP user (extension).</source>
         <translation>请输入班长的 SIP 用户（分机号）。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="127" />
+        <location filename="../../console/settings.py" line="130" />
         <source>The SIP port must be between 1 and 65535.</source>
         <translation>SIP 端口必须在 1 到 65535 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="131" />
+        <location filename="../../console/settings.py" line="134" />
         <source>SIP transport must be UDP, TCP or TLS.</source>
         <translation>SIP 传输方式必须是 UDP、TCP 或 TLS。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="152" />
+        <location filename="../../console/settings.py" line="155" />
         <source>Wallboard protocol must be Alpha or plain text.</source>
         <translation>墙板协议必须是 Alpha 或纯文本。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="159" />
+        <location filename="../../console/settings.py" line="162" />
         <source>%1 is not a phone number.</source>
         <translation>%1 不是有效的电话号码。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="164" />
+        <location filename="../../console/settings.py" line="167" />
         <source>SMS recipients need a modem port.</source>
         <translation>发送短信需要配置短信猫串口。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="197" />
+        <location filename="../../console/settings.py" line="200" />
         <source>The interval must be 15, 30 or 60 minutes.</source>
         <translation>时段长度必须是 15、30 或 60 分钟。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="201" />
+        <location filename="../../console/settings.py" line="204" />
         <source>The service-level target must be 1-100 %.</source>
         <translation>服务水平目标必须在 1–100 % 之间。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="204" />
+        <location filename="../../console/settings.py" line="207" />
         <source>Times must not be negative.</source>
         <translation>时长不能为负数。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="217" />
+        <location filename="../../console/settings.py" line="220" />
         <source>Keep the record for 0 (everything) to 3650 days.</source>
         <translation>记录保留天数须为 0（全部保留）到 3650 天。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="298" />
+        <location filename="../../console/settings.py" line="301" />
         <source>Cannot write the settings file %1.</source>
         <translation>无法写入设置文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="302" />
+        <location filename="../../console/settings.py" line="305" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation>设置文件 %1 已损坏，已使用默认值。</translation>
     </message>
@@ -705,7 +705,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="544" />
+        <location filename="../../console/review_window.py" line="558" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

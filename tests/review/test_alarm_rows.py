@@ -107,6 +107,18 @@ def test_alarms_name_their_queue_or_agent_and_the_acknowledgement(
     assert shown["agent_talking"] == "Agent PJSIP/1007: on one call for 1:00:00 (limit 15:00)"
     tip = table.data(table.index(0, cols.index("message")), Qt.ItemDataRole.ToolTipRole)
     assert tip == table.table.rows[0][cols.index("message")]  # what was recorded
+    # the figures as the message reads them (the exports keep the numbers)
+    figures = {
+        table.table.rows[r][cols.index("rule")]: tuple(
+            table.data(table.index(r, cols.index(c))) for c in ("value", "threshold")
+        )
+        for r in range(table.rowCount())
+    }
+    assert figures["service_level"] == ("50%", "75%")
+    assert figures["agent_talking"] == ("1:00:00", "15:00")
+    raw = table.table.rows[0][cols.index("value")]
+    assert isinstance(raw, float)
+    assert table.data(table.index(0, cols.index("value")), Qt.ItemDataRole.ToolTipRole) == str(raw)
     win.close()
 
 
