@@ -265,6 +265,11 @@ def definitions_text(config: FloorConfig, since: float | None) -> str:
     return f"{rule} — {who}"
 
 
+def _part_at(parts: list[DefinitionsPart], ts: float) -> DefinitionsPart:
+    """The part of the day holding `ts` (the last part for anything after the day)."""
+    return next((p for p in parts if ts < p.end), parts[-1])
+
+
 def parts_text(parts: list[DefinitionsPart]) -> str:
     """The definitions behind a day's intervals: one line, or one per session that ran with
     other definitions ("from 13:30: …")."""
@@ -640,7 +645,6 @@ class ReviewWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Record"), str(exc))
             return
         self.definitions_label.setText(parts_text(parts))
-        config = parts[-1].config  # the chart's target line: the day's last
         rows: list[list[Any]] = []
         starts: dict[float, list[Any]] = {}
         for q, metrics in sorted(table.items()):
@@ -690,7 +694,7 @@ class ReviewWindow(QMainWindow):
             [sum(m.answered for m in starts[k]) for k in keys],
             [sum(m.abandoned for m in starts[k]) for k in keys],
             sl,
-            config.sl_target * 100.0,
+            [_part_at(parts, k).config.sl_target * 100.0 for k in keys],
         )
 
     # -- replay --------------------------------------------------------------------------

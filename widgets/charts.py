@@ -60,12 +60,19 @@ class TrafficChart(QWidget):
         pi.showAxis("right")
         pi.scene().addItem(self.sl_view)
         # Above the plot (and so above the bars): the SL of an interval drawn behind its own
-        # bars would vanish, and with one interval so would the whole line.
+        # bars would vanish, and with one interval so would the whole line. The legend goes
+        # over both, on a backing of the window's colour, so the line never runs through it.
         self.sl_view.setZValue(pi.zValue() + 1)
+        self.legend.setParentItem(self.sl_view)
+        self.legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-10, 2))
+        self.legend.setZValue(10)
+        self._legend_backing()
         pi.getAxis("right").linkToView(self.sl_view)
         self.sl_view.setXLink(pi)
-        # A little above 100 % so that a full-service interval's marker is not cut in half.
-        self.sl_view.setYRange(0, 104, padding=0)
+        # A band above 100 % (and above the tallest bar) holds the legend, so that it never
+        # covers a figure; the right axis still counts to 100 %.
+        self.sl_view.setYRange(0, 100 * _HEADROOM, padding=0)
+        pi.getAxis("right").setTicks([[(v, str(v)) for v in range(0, 101, 20)]])
         pi.getViewBox().sigResized.connect(self._sync_views)
         self._items: list[pg.GraphicsObject] = []
         # The legend is built once from sample items; set_data only swaps the plotted items.
@@ -75,6 +82,11 @@ class TrafficChart(QWidget):
         ]
         self._legend_samples.append(pg.PlotDataItem([], [], pen=pg.mkPen("#2f6fd0", width=2)))
         self.retranslate()
+
+    def _legend_backing(self) -> None:
+        backing = QColor(self.palette().window().color())
+        backing.setAlpha(215)
+        self.legend.setBrush(pg.mkBrush(backing))
 
     def _invalidate(self) -> None:
         self._dirty = True
@@ -104,6 +116,12 @@ class TrafficChart(QWidget):
             self.legend.addItem(item, name)
         self._invalidate()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # a theme switch
+            self._legend_backing()
+            self._invalidate()
+        super().changeEvent(event)
+
     def _sync_views(self) -> None:
         pi = self.plot.getPlotItem()
         self.sl_view.setGeometry(pi.getViewBox().sceneBoundingRect())
@@ -116,8 +134,10 @@ class TrafficChart(QWidget):
         answered: Sequence[int],
         abandoned: Sequence[int],
         sl_percent: Sequence[float | None],
-        target_percent: float,
+        target_percent: float | Sequence[float],
     ) -> None:
+        """`target_percent`: one target, or one per interval (a past day whose definitions
+        changed: drawn as steps)."""
         pi = self.plot.getPlotItem()
         for item in self._items:
             if (
@@ -155,23 +175,29 @@ class TrafficChart(QWidget):
             symbolBrush="#2f6fd0",
             symbolPen=pg.mkPen("#ffffff", width=1.5),  # stands out on a bar, too
         )
-        target = pg.InfiniteLine(
-            pos=target_percent,
-            angle=0,
-            pen=pg.mkPen("#e07000", width=1.5, style=Qt.PenStyle.DashLine),
+        target_pen = pg.mkPen("#e07000", width=1.5, style=Qt.PenStyle.DashLine)
+        targets = (
+            list(target_percent) if isinstance(target_percent, Sequence) else [target_percent]
         )
+        target: pg.GraphicsObject
+        if len(set(targets)) > 1 and len(targets) == n:
+            edges = [x - 0.5 for x in xs] + [n - 0.5]
+            target = pg.PlotDataItem(edges, targets, stepMode="center", pen=target_pen)
+        else:
+            target = pg.InfiniteLine(pos=targets[0] if targets else 0.0, angle=0, pen=target_pen)
         self.sl_view.addItem(sl_line)
         self.sl_view.addItem(target)
         self._items += [sl_line, target]
         ticks = [(i, lab) for i, lab in enumerate(labels) if n <= 12 or i % max(1, n // 12) == 0]
         pi.getAxis("bottom").setTicks([ticks])
         top = max([*offered, *answered, *abandoned, 1])
-        pi.setYRange(0, top * 1.15, padding=0)
+        pi.setYRange(0, top * _HEADROOM, padding=0)
         pi.setXRange(-0.6, max(n - 0.4, 0.6), padding=0)
         self._sync_views()
         self._invalidate()
 
 
+_HEADROOM = 1.3  # plot height over the largest figure: the legend's band at the top
 _BAR_HALF = 0.38  # half a timeline bar's height, in rows
 
 

@@ -50,3 +50,29 @@ def test_the_service_level_shows_over_the_bars(
         beside = _pixel(chart, image, x + 0.09, value)
         assert _near(beside, ANSWERED_GREEN), (x, beside.name())
         assert _near(_pixel(chart, image, x, value), SL_BLUE), x
+
+
+def _line_at(chart: TrafficChart, image: QImage, x: float, sl: float, colour: QColor) -> bool:
+    """Whether a (dashed, antialiased) line of `colour` passes near (x, sl): a few pixels
+    along it, one either side of it."""
+    centre = chart.plot.mapFromScene(chart.sl_view.mapViewToScene(QPointF(x, sl)))
+    return any(
+        _near(image.pixelColor(centre.x() + dx, centre.y() + dy), colour, 60)
+        for dx in range(-12, 13)
+        for dy in (-1, 0, 1)
+    )
+
+
+def test_a_day_with_two_targets_draws_each_over_its_intervals(qtbot: Any) -> None:
+    chart = TrafficChart()
+    qtbot.addWidget(chart)
+    chart.resize(700, 300)
+    chart.show()
+    none: list[int] = [0, 0, 0]
+    chart.set_data(["12:00", "12:30", "13:00"], none, none, none, [None] * 3, [90, 90, 80])
+    image = chart.grab().toImage()
+    orange = QColor("#e07000")
+    assert _line_at(chart, image, 0.0, 90.0, orange)
+    assert _line_at(chart, image, 2.0, 80.0, orange)
+    assert not _line_at(chart, image, 2.0, 90.0, orange)
+    assert not _line_at(chart, image, 0.0, 80.0, orange)
