@@ -176,9 +176,7 @@ class TrafficChart(QWidget):
             symbolPen=pg.mkPen("#ffffff", width=1.5),  # stands out on a bar, too
         )
         target_pen = pg.mkPen("#e07000", width=1.5, style=Qt.PenStyle.DashLine)
-        targets = (
-            list(target_percent) if isinstance(target_percent, Sequence) else [target_percent]
-        )
+        targets = list(target_percent) if isinstance(target_percent, Sequence) else [target_percent]
         target: pg.GraphicsObject
         if len(set(targets)) > 1 and len(targets) == n:
             edges = [x - 0.5 for x in xs] + [n - 0.5]
