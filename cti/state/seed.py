@@ -30,10 +30,7 @@ from typing import Any
 
 from cti.ami.events import AmiEvent, event_from_headers
 from cti.ami.message import Message
-from cti.state.store import FloorStore
-
-# What the store says while it waits for the PBX (as a fresh store does).
-NOT_SYNCHRONISED = "not synchronised yet"
+from cti.state.store import NOT_SYNCHRONISED, FloorStore
 
 
 class PinnedClock:

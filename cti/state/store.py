@@ -80,6 +80,10 @@ _DTMF_MODES = {"4": SpyMode.LISTEN, "5": SpyMode.WHISPER, "6": SpyMode.BARGE}
 _EMPTY: frozenset[str] = frozenset()
 
 
+# Why a store is stale before the PBX's first snapshot (also after today's history is replayed).
+NOT_SYNCHRONISED = "not synchronised yet"
+
+
 class FloorStore:
     """Live model of the floor. See the module docstring for the rules.
 
@@ -104,7 +108,7 @@ class FloorStore:
         self._wrap_heap: list[tuple[float, str]] = []
         self._left_heap: list[tuple[float, str]] = []
         self._live = False
-        self._stale_reason: str | None = "not synchronised yet"
+        self._stale_reason: str | None = NOT_SYNCHRONISED
         self._pbx_version: str | None = None
         self._day_end: float | None = None
         self._last_now = -math.inf  # the clock as last read (to spot closed intervals)

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from db.record import Record
 
 T0 = 1_795_337_199.0  # 2026-11-22 08:46:39 UTC, the shared capture's day
+
+
+def run_sql(path: Path, *statements: str) -> None:
+    """Edit a record file behind the console's back, as a tool or an attacker would."""
+    connection = sqlite3.connect(path)
+    try:
+        for sql in statements:
+            connection.execute(sql)
+        connection.commit()
+    finally:
+        connection.close()
 
 
 def fill(record: Record, events: int = 200, t0: float = T0) -> None:

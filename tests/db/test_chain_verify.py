@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from db_test_support import T0, fill
+from db_test_support import T0, fill, run_sql
 from polling import wait_until
 
 import console.commands.audit as audit_cmd
@@ -24,13 +24,7 @@ from db.record import open_record
 
 def tampered(src: Path, dst: Path, *statements: str) -> Path:
     shutil.copyfile(src, dst)
-    connection = sqlite3.connect(dst)
-    try:
-        for sql in statements:
-            connection.execute(sql)
-        connection.commit()
-    finally:
-        connection.close()
+    run_sql(dst, *statements)
     return dst
 
 

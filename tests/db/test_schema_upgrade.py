@@ -5,11 +5,10 @@ on unbroken."""
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from pathlib import Path
 
 import pytest
-from db_test_support import T0
+from db_test_support import T0, run_sql
 
 from db.chain import verify
 from db.errors import WrongSchemaError
@@ -22,17 +21,6 @@ pytestmark = pytest.mark.timeout(30)
 
 DROP_NEW_TABLE = "DROP TABLE alarm_change"
 AS_SCHEMA_1 = "UPDATE meta SET value = '1' WHERE name = 'schema_version'"
-
-
-def _run_sql(path: Path, *statements: str) -> None:
-    """Edit the file behind the console's back, as a tool or an attacker would."""
-    connection = sqlite3.connect(path)
-    try:
-        for sql in statements:
-            connection.execute(sql)
-        connection.commit()
-    finally:
-        connection.close()
 
 
 def _digest(path: Path) -> str:
@@ -51,7 +39,7 @@ def _schema_1_record(path: Path) -> Path:
         )
         rec.alarm_acknowledged(alarm, "已安排", ts=T0 + 40)
         rec.sign_in("班长", method="os_user", ts=T0 - 5)
-    _run_sql(path, DROP_NEW_TABLE, AS_SCHEMA_1)
+    run_sql(path, DROP_NEW_TABLE, AS_SCHEMA_1)
     return path
 
 
@@ -95,7 +83,7 @@ def test_a_current_record_without_its_new_table_is_damaged(tmp_path: Path) -> No
     path = tmp_path / "new.sqlite3"
     with open_record(path, "班长", "desk-1") as rec:
         rec.journal_event(T0, "QueueCallerJoin", {"Queue": "urban", "Uniqueid": "1"})
-    _run_sql(path, DROP_NEW_TABLE)
+    run_sql(path, DROP_NEW_TABLE)
     with pytest.raises(WrongSchemaError, match="missing table"):
         open_review(path)
     with pytest.raises(WrongSchemaError, match="missing table"):
@@ -110,6 +98,6 @@ def test_passing_a_record_off_as_schema_1_does_not_hide_its_alarm_changes(
         alarm = rec.alarm_raised("waiting", "warning", "Queue urban: 6 calls waiting", ts=T0)
         rec.alarm_changed(alarm, "escalated", "warning", "Queue urban: 6 calls waiting", ts=T0 + 1)
         rec.alarm_cleared(alarm, ts=T0 + 2)
-    _run_sql(path, DROP_NEW_TABLE, AS_SCHEMA_1)
+    run_sql(path, DROP_NEW_TABLE, AS_SCHEMA_1)
     result = verify(path)
     assert not result.ok and result.problem == "deleted"
