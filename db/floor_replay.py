@@ -274,7 +274,9 @@ class FloorReducer:
         today = self._midnight(ts)
         for interface, agent in self.agents.items():
             state, reason, since = self.agent_state(interface, ts)
-            on_call = agent.talking and state in (TALKING, ON_HOLD)
+            on_call = (agent.talking and state in (TALKING, ON_HOLD)) or (
+                agent.ringing and state == RINGING
+            )
             agents[interface] = AgentAt(
                 interface=interface,
                 name=agent.name or interface,
@@ -500,7 +502,11 @@ class FloorReducer:
         found = self._agent(fields)
         if found is None:
             return None
-        found[1].ringing = True
+        agent = found[1]
+        agent.ringing = True
+        if not agent.talking:  # the tile names the ringing call's caller and queue, as live
+            agent.talking_queue = _text(fields, "Queue") or ""
+            agent.caller = _text(fields, "CallerIDNum") or ""
         return found[0]
 
     def _ring_no_answer(self, ts: float, fields: Fields) -> str | None:

@@ -168,6 +168,24 @@ class QueueMeterDelegate(QStyledItemDelegate):
             format_duration(wait),
         )
 
+    def _counts_font(self, texts: list[str], width: int) -> tuple[QFont, QFontMetrics, float]:
+        """The font and gap that fit the state counts in `width`: the overview card of a
+        2,000-agent floor has four-digit counts, which the usual spacing would cut off."""
+        font, fm = self.small_font, self._fm_small
+        dots = 9 * len(texts)
+        natural = sum(fm.horizontalAdvance(s) for s in texts) + dots
+        slack = width - natural
+        gaps = max(1, len(texts) - 1)
+        if slack >= 4 * gaps:
+            return font, fm, min(12.0, slack / gaps)
+        smaller = QFont(font)
+        smaller.setPointSizeF(
+            font.pointSizeF() * max(0.7, (width - 4 * gaps - dots) / (natural - dots))
+        )
+        small_fm = QFontMetrics(smaller)
+        used = sum(small_fm.horizontalAdvance(s) for s in texts) + dots
+        return smaller, small_fm, max(2.0, (width - used) / gaps)
+
     def _render(self, row: QueueRow, size: QSize, dpr: float, pal: QPalette) -> QPixmap:
         pm = QPixmap(int(size.width() * dpr), int(size.height() * dpr))
         pm.setDevicePixelRatio(dpr)
@@ -276,20 +294,22 @@ class QueueMeterDelegate(QStyledItemDelegate):
             ("#d0601c", _t("NR"), row.not_ready),
             ("#e0a000", _t("Ring"), row.ringing),
         )
-        x = left
-        for colour, label, n in counts:
-            s = f"{label} {n}"
-            sw = self._fm_small.horizontalAdvance(s) + 12
+        texts = [f"{label} {n}" for _, label, n in counts]
+        font, fm, gap = self._counts_font(texts, w - 2 * left)
+        p.setFont(font)
+        x = float(left)
+        for (colour, _, _), s in zip(counts, texts, strict=True):
+            sw = fm.horizontalAdvance(s)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QColor(colour))
             p.drawEllipse(QRectF(x, 118, 7, 7))
             p.setPen(text)
             p.drawText(
-                QRect(x + 9, 114, sw, 15),
+                QRectF(x + 9, 114, sw + 2, 15),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                 s,
             )
-            x += sw
+            x += 9 + sw + gap
         p.end()
         return pm
 

@@ -94,6 +94,9 @@ class Agent:
         "name",
         "nr_by_reason",
         "offered_linkedid",
+        "offered_name",
+        "offered_number",
+        "offered_queue",
         "pause_reason",
         "pending",
         "queue_talk_s",
@@ -125,6 +128,10 @@ class Agent:
         self.requested: AgentState | None = None
         self.requested_reason: str | None = None
         self.offered_linkedid: str | None = None
+        # the queue call being offered (AgentCalled): read only while offered_linkedid is set
+        self.offered_queue: str | None = None
+        self.offered_number: str | None = None
+        self.offered_name: str | None = None
         self.call_linkedid: str | None = None
         self.call_number: str | None = None
         self.call_name: str | None = None

@@ -95,7 +95,15 @@ def build_dispatch(store: FloorStore) -> dict[type, Handler]:
 
     def agent_called(e: ev.AgentCalled) -> None:
         if e.interface:
-            s.on_agent_called(e.queue, e.interface, _ids(e)[1], now())
+            ch = e.channel
+            s.on_agent_called(
+                e.queue,
+                e.interface,
+                _ids(e)[1],
+                now(),
+                (ch.caller_id_num or None) if ch else None,
+                (ch.caller_id_name or None) if ch else None,
+            )
 
     def ring_no_answer(e: ev.AgentRingNoAnswer) -> None:
         if e.interface:

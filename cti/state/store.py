@@ -647,10 +647,22 @@ class FloorStore:
         self._clear_offers(linkedid or uniqueid, now)
         self._ch_queues.add(queue)
 
-    def on_agent_called(self, queue: str, interface: str, linkedid: str, now: float) -> None:
+    def on_agent_called(
+        self,
+        queue: str,
+        interface: str,
+        linkedid: str,
+        now: float,
+        number: str | None = None,
+        name: str | None = None,
+    ) -> None:
         a = self._agent_for(interface, now)
         self._settle(a, now)
         a.offered_linkedid = linkedid
+        a.offered_queue = queue
+        call = self._calls.get(linkedid)
+        a.offered_number = number or (call.number if call is not None else None)
+        a.offered_name = name or (call.name if call is not None else None)
         self._offers.setdefault(linkedid, set()).add(interface)
         self._rederive(a, now)
         self._mark_agent(a)

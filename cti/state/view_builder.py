@@ -39,6 +39,9 @@ def agent_view(a: Agent, now: float) -> AgentView:
         not_ready_by_reason=tuple(sorted(nr.items())),
         unavailable_s=secs[_IDX[AgentState.UNAVAILABLE]],
     )
+    # A queue call ringing the agent (not a call of its own): the tile names its caller and
+    # queue, as it will once answered.
+    offered = a.offered_linkedid is not None and a.call_linkedid is None
     return AgentView(
         interface=a.interface,
         name=a.name,
@@ -48,9 +51,9 @@ def agent_view(a: Agent, now: float) -> AgentView:
         reason=a.reason,
         pending=a.pending,
         device_status=a.device,
-        caller_number=a.call_number,
-        caller_name=a.call_name,
-        call_queue=a.call_queue,
+        caller_number=a.call_number or (a.offered_number if offered else None),
+        caller_name=a.call_name or (a.offered_name if offered else None),
+        call_queue=a.call_queue or (a.offered_queue if offered else None),
         call_linkedid=a.call_linkedid,
         call_since=a.call_since,
         wrapup_until=a.wrapup_until if a.state is _WRAP_UP else None,

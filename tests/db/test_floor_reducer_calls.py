@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from db.floor_replay import TALKING, WRAP_UP, FloorReducer
+from db.floor_replay import READY, RINGING, TALKING, WRAP_UP, FloorReducer
 
 AGENT = "PJSIP/1017"
 
@@ -50,6 +50,29 @@ def test_a_call_shows_its_caller_and_queue_and_counts_once() -> None:
         1,
     )
 
+
+
+def test_a_ringing_call_shows_its_caller_and_queue_until_it_stops_ringing() -> None:
+    """As the live tile does: a supervisor sees who is ringing whom, from which queue."""
+    reducer = FloorReducer()
+    _member(reducer, _local(0, 8))
+    t = _local(0, 9)
+    offer = {"Queue": "billing", "Interface": AGENT, "CallerIDNum": "13912345678"}
+    reducer.apply(t, "AgentCalled", offer)
+    ringing = reducer.floor_at(t + 2).agents[AGENT]
+    assert (ringing.state, ringing.caller, ringing.call_queue) == (
+        RINGING,
+        "13912345678",
+        "billing",
+    )
+    reducer.apply(t + 8, "AgentRingNoAnswer", offer)
+    missed = reducer.floor_at(t + 9).agents[AGENT]
+    assert (missed.state, missed.caller, missed.call_queue) == (READY, "", "")
+    # Rung for a second caller, then answering it: the talking call is that caller's.
+    reducer.apply(t + 20, "AgentCalled", {**offer, "CallerIDNum": "13700000000"})
+    reducer.apply(t + 23, "AgentConnect", {**offer, "CallerIDNum": "13700000000"})
+    talking = reducer.floor_at(t + 30).agents[AGENT]
+    assert (talking.state, talking.caller, talking.calls_today) == (TALKING, "13700000000", 1)
 
 def test_calls_today_start_again_at_local_midnight() -> None:
     reducer = FloorReducer()
