@@ -1,8 +1,10 @@
 """Secrets (AMI secret, SIP password) live in the OS keyring, never in QSettings or logs.
 
-Where no keyring service exists (a headless Linux without Secret Service: keyring's `fail`
-backend), we fall back to keyrings.alt's plain-text file backend in a 0600 file, and say so in
-the UI: it only protects by file permission, it is not encryption.
+Where no keyring service exists (a Linux session without Secret Service), we fall back to
+keyrings.alt's plain-text file backend in a 0600 file of our own, and say so in the UI: it only
+protects by file permission, it is not encryption. keyring itself would then pick that same
+backend on its own (keyrings.alt registers it, priority 0.5), in a file of default permissions,
+and we would call it a system keyring: so keyrings.alt's backends never count as one.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ SERVICE = "hotline-console"
 class SecretStoreInfo:
     backend: str
     secure: bool
-    note: str
+    note: str  # for the log; the settings dialog says the same in the UI language
+    file: Path | None = None  # the fallback file, when not secure
 
 
 class SecretStore:
@@ -38,7 +41,7 @@ class SecretStore:
 
     def _choose(self, fallback_dir: Path) -> keyring.backend.KeyringBackend:
         backend = keyring.get_keyring()
-        if os.environ.get("HOTLINE_CONSOLE_HOME") or _is_fail_backend(backend):
+        if os.environ.get("HOTLINE_CONSOLE_HOME") or not _is_system_keyring(backend):
             from keyrings.alt.file import PlaintextKeyring
 
             fallback_dir.mkdir(parents=True, exist_ok=True)
@@ -53,6 +56,7 @@ class SecretStore:
                 secure=False,
                 note=f"No system keyring found; secrets are kept in {path} "
                 "(readable only by you, not encrypted).",
+                file=path,
             )
             log.warning("secrets: no system keyring, using the file fallback %s", path)
             return fb
@@ -76,6 +80,14 @@ class SecretStore:
         self._backend.set_password(SERVICE, key, value)
 
 
-def _is_fail_backend(backend: keyring.backend.KeyringBackend) -> bool:
-    name = type(backend).__module__ + "." + type(backend).__name__
-    return "fail" in name.lower() or "null" in name.lower() or backend.priority <= 0
+def _is_system_keyring(backend: keyring.backend.KeyringBackend) -> bool:
+    """Whether keyring's choice is a real keyring service (Windows Credential Manager, macOS
+    Keychain, Secret Service, KWallet), not a fail/null backend or keyrings.alt's files."""
+    chained = getattr(backend, "backends", None)  # keyring's ChainerBackend: the first one writes
+    if chained:
+        backend = chained[0]
+    module = type(backend).__module__
+    name = (module + "." + type(backend).__name__).lower()
+    if module.startswith("keyrings.alt") or "fail" in name or "null" in name:
+        return False
+    return bool(backend.priority > 0)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.floor_adapter import formula_label
-from console.secrets import SecretStore
+from console.secrets import SecretStore, SecretStoreInfo
 from console.settings import (
     PBX_ASTERISK,
     PBX_LAB,
@@ -155,7 +155,7 @@ class SettingsDialog(QDialog):
         sform.addRow(labels["sip.user"], self.sip_user)
         sform.addRow(labels["sip.password"], self.sip_password)
 
-        self.secret_note = QLabel(secrets.info.note)
+        self.secret_note = QLabel(self._secret_note(secrets.info))
         self.secret_note.setWordWrap(True)
         self.errors = QLabel()
         self.errors.setObjectName("settingsErrors")
@@ -358,6 +358,13 @@ class SettingsDialog(QDialog):
         return replace(
             self._settings, pbx=pbx, sip=sip, floor=floor, devices=devices, record=record
         )
+
+    def _secret_note(self, info: SecretStoreInfo) -> str:
+        if info.secure:
+            return self.tr("Secrets are in the system keyring.")
+        return self.tr(
+            "No system keyring found; secrets are kept in %1 (readable only by you, not encrypted)."
+        ).replace("%1", str(info.file))
 
     def _on_save(self) -> None:
         new = self.edited()

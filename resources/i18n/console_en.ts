@@ -360,143 +360,143 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="408" />
+        <location filename="../../console/review_window.py" line="413" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="424" />
+        <location filename="../../console/review_window.py" line="429" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="426" />
+        <location filename="../../console/review_window.py" line="431" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="428" />
-        <location filename="../../console/review_window.py" line="801" />
+        <location filename="../../console/review_window.py" line="433" />
+        <location filename="../../console/review_window.py" line="805" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="432" />
+        <location filename="../../console/review_window.py" line="437" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="433" />
+        <location filename="../../console/review_window.py" line="438" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="434" />
+        <location filename="../../console/review_window.py" line="439" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="435" />
+        <location filename="../../console/review_window.py" line="440" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="436" />
+        <location filename="../../console/review_window.py" line="441" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="437" />
+        <location filename="../../console/review_window.py" line="442" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="467" />
-        <location filename="../../console/review_window.py" line="485" />
+        <location filename="../../console/review_window.py" line="472" />
+        <location filename="../../console/review_window.py" line="490" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="473" />
-        <location filename="../../console/review_window.py" line="495" />
+        <location filename="../../console/review_window.py" line="478" />
+        <location filename="../../console/review_window.py" line="500" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="479" />
+        <location filename="../../console/review_window.py" line="484" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="507" />
+        <location filename="../../console/review_window.py" line="512" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="534" />
-        <location filename="../../console/review_window.py" line="735" />
+        <location filename="../../console/review_window.py" line="539" />
+        <location filename="../../console/review_window.py" line="739" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="564" />
+        <location filename="../../console/review_window.py" line="569" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="565" />
+        <location filename="../../console/review_window.py" line="570" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="566" />
+        <location filename="../../console/review_window.py" line="571" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="567" />
+        <location filename="../../console/review_window.py" line="572" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="568" />
+        <location filename="../../console/review_window.py" line="573" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="574" />
+        <location filename="../../console/review_window.py" line="579" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="598" />
-        <location filename="../../console/review_window.py" line="640" />
+        <location filename="../../console/review_window.py" line="603" />
+        <location filename="../../console/review_window.py" line="645" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="715" />
+        <location filename="../../console/review_window.py" line="719" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="715" />
+        <location filename="../../console/review_window.py" line="719" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="721" />
+        <location filename="../../console/review_window.py" line="725" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="765" />
-        <location filename="../../console/review_window.py" line="789" />
+        <location filename="../../console/review_window.py" line="769" />
+        <location filename="../../console/review_window.py" line="793" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="792" />
+        <location filename="../../console/review_window.py" line="796" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
@@ -692,12 +692,22 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <location filename="../../console/settings_dialog.py" line="364" />
+        <source>Secrets are in the system keyring.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location filename="../../console/settings_dialog.py" line="366" />
+        <source>No system keyring found; secrets are kept in %1 (readable only by you, not encrypted).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="373" />
         <source>Enter the AMI secret.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="376" />
+        <location filename="../../console/settings_dialog.py" line="383" />
         <source>Cannot store the secrets: %1</source>
         <translation type="unfinished" />
     </message>
@@ -705,7 +715,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="558" />
+        <location filename="../../console/review_window.py" line="563" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

@@ -360,143 +360,143 @@
         <translation>已升级（未及时确认）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="408" />
+        <location filename="../../console/review_window.py" line="413" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="424" />
+        <location filename="../../console/review_window.py" line="429" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="426" />
+        <location filename="../../console/review_window.py" line="431" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="428" />
-        <location filename="../../console/review_window.py" line="801" />
+        <location filename="../../console/review_window.py" line="433" />
+        <location filename="../../console/review_window.py" line="805" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="432" />
+        <location filename="../../console/review_window.py" line="437" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="433" />
+        <location filename="../../console/review_window.py" line="438" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="434" />
+        <location filename="../../console/review_window.py" line="439" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="435" />
+        <location filename="../../console/review_window.py" line="440" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="436" />
+        <location filename="../../console/review_window.py" line="441" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="437" />
+        <location filename="../../console/review_window.py" line="442" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="467" />
-        <location filename="../../console/review_window.py" line="485" />
+        <location filename="../../console/review_window.py" line="472" />
+        <location filename="../../console/review_window.py" line="490" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="473" />
-        <location filename="../../console/review_window.py" line="495" />
+        <location filename="../../console/review_window.py" line="478" />
+        <location filename="../../console/review_window.py" line="500" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="479" />
+        <location filename="../../console/review_window.py" line="484" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="507" />
+        <location filename="../../console/review_window.py" line="512" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="534" />
-        <location filename="../../console/review_window.py" line="735" />
+        <location filename="../../console/review_window.py" line="539" />
+        <location filename="../../console/review_window.py" line="739" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="564" />
+        <location filename="../../console/review_window.py" line="569" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="565" />
+        <location filename="../../console/review_window.py" line="570" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="566" />
+        <location filename="../../console/review_window.py" line="571" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="567" />
+        <location filename="../../console/review_window.py" line="572" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="568" />
+        <location filename="../../console/review_window.py" line="573" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="574" />
+        <location filename="../../console/review_window.py" line="579" />
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="598" />
-        <location filename="../../console/review_window.py" line="640" />
+        <location filename="../../console/review_window.py" line="603" />
+        <location filename="../../console/review_window.py" line="645" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="715" />
+        <location filename="../../console/review_window.py" line="719" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="715" />
+        <location filename="../../console/review_window.py" line="719" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="721" />
+        <location filename="../../console/review_window.py" line="725" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="765" />
-        <location filename="../../console/review_window.py" line="789" />
+        <location filename="../../console/review_window.py" line="769" />
+        <location filename="../../console/review_window.py" line="793" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="792" />
+        <location filename="../../console/review_window.py" line="796" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -692,12 +692,22 @@
         <translation>纯文本行（支持中文的屏）</translation>
     </message>
     <message>
+        <location filename="../../console/settings_dialog.py" line="364" />
+        <source>Secrets are in the system keyring.</source>
+        <translation>密码等机密信息保存在系统钥匙串中。</translation>
+    </message>
+    <message>
         <location filename="../../console/settings_dialog.py" line="366" />
+        <source>No system keyring found; secrets are kept in %1 (readable only by you, not encrypted).</source>
+        <translation>未找到系统钥匙串；机密信息保存在 %1（仅本人可读，未加密）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="373" />
         <source>Enter the AMI secret.</source>
         <translation>请输入 AMI 密码。</translation>
     </message>
     <message>
-        <location filename="../../console/settings_dialog.py" line="376" />
+        <location filename="../../console/settings_dialog.py" line="383" />
         <source>Cannot store the secrets: %1</source>
         <translation>无法保存密码：%1</translation>
     </message>
@@ -705,7 +715,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="558" />
+        <location filename="../../console/review_window.py" line="563" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import keyring
+import keyring.backend
 import pytest
 
 from console.secrets import SecretStore
@@ -75,3 +78,68 @@ def test_malformed_values_fall_back_to_defaults(tmp_path: Path) -> None:
     s = SettingsStore(ini).load()
     assert s.pbx.port == 5038
     assert s.pbx.tls is False
+
+
+class _ServiceKeyring(keyring.backend.KeyringBackend):
+    """Stands for a real keyring service (Secret Service, Windows Credential Manager)."""
+
+    priority = 5  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.saved.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.saved[service, username] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.saved.pop((service, username), None)
+
+
+_ServiceKeyring.__module__ = "keyring.backends.SecretService"
+
+
+def test_keyrings_alt_files_are_not_called_a_system_keyring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a Linux session without Secret Service, keyring picks keyrings.alt's plain-text file
+    by itself: the console must not tell the supervisor that is a system keyring."""
+    from keyrings.alt.file import PlaintextKeyring
+
+    monkeypatch.delenv("HOTLINE_CONSOLE_HOME", raising=False)
+    monkeypatch.setattr(keyring, "get_keyring", PlaintextKeyring)
+    secrets = SecretStore(tmp_path)
+    assert not secrets.info.secure and secrets.info.file == tmp_path / "secrets.cfg"
+    secrets.set("ami-secret", "console-secret")
+    assert "ami_2dsecret" in (tmp_path / "secrets.cfg").read_text()  # ours, not keyring's
+    assert SecretStore(tmp_path).get("ami-secret") == "console-secret"
+    assert (tmp_path / "secrets.cfg").stat().st_mode & 0o077 == 0
+
+    service = _ServiceKeyring()
+    monkeypatch.setattr(keyring, "get_keyring", lambda: service)
+    secrets = SecretStore(tmp_path / "unused")
+    assert secrets.info.secure and secrets.info.file is None
+    secrets.set("ami-secret", "other-secret")
+    assert service.saved == {("hotline-console", "ami-secret"): "other-secret"}
+    assert not (tmp_path / "unused").exists()
+
+
+def test_the_settings_dialog_says_where_secrets_are_in_the_ui_language(
+    qtbot: Any, qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from console.i18n import Translations
+    from console.settings_dialog import SettingsDialog
+
+    monkeypatch.setenv("HOTLINE_CONSOLE_HOME", str(tmp_path))
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN") == "zh_CN"
+    try:
+        dialog = SettingsDialog(Settings(), SecretStore(tmp_path))
+        qtbot.addWidget(dialog)
+        note = dialog.secret_note.text()
+        assert "未加密" in note and str(tmp_path / "secrets.cfg") in note, note
+    finally:
+        translations.apply("en")
