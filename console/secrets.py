@@ -37,6 +37,9 @@ class SecretStore:
     """
 
     def __init__(self, fallback_dir: Path) -> None:
+        # keyring's own choice when it is not a system keyring: secrets saved there before
+        # this console kept its own file are read from it once and moved over (see `get`).
+        self._earlier: keyring.backend.KeyringBackend | None = None
         self._backend = self._choose(fallback_dir)
 
     def _choose(self, fallback_dir: Path) -> keyring.backend.KeyringBackend:
@@ -59,6 +62,8 @@ class SecretStore:
                 file=path,
             )
             log.warning("secrets: no system keyring, using the file fallback %s", path)
+            if type(backend).__module__.startswith("keyrings.alt"):
+                self._earlier = backend
             return fb
         self.info = SecretStoreInfo(
             backend=type(backend).__name__, secure=True, note="Secrets are in the system keyring."
@@ -67,8 +72,16 @@ class SecretStore:
 
     def get(self, key: str) -> str:
         try:
-            return self._backend.get_password(SERVICE, key) or ""
-        except keyring.errors.KeyringError as exc:
+            value = self._backend.get_password(SERVICE, key) or ""
+            if not value and self._earlier is not None:
+                value = self._earlier.get_password(SERVICE, key) or ""
+                if value:
+                    self._backend.set_password(SERVICE, key, value)
+                    with contextlib.suppress(keyring.errors.PasswordDeleteError):
+                        self._earlier.delete_password(SERVICE, key)
+                    log.info("secrets: moved %s into %s", key, self.info.file)
+            return value
+        except (keyring.errors.KeyringError, OSError) as exc:
             log.error("secrets: cannot read %s: %s", key, exc)
             return ""
 

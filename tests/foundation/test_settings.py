@@ -110,12 +110,19 @@ def test_keyrings_alt_files_are_not_called_a_system_keyring(
     from keyrings.alt.file import PlaintextKeyring
 
     monkeypatch.delenv("HOTLINE_CONSOLE_HOME", raising=False)
-    monkeypatch.setattr(keyring, "get_keyring", PlaintextKeyring)
+    # what keyring chose by itself: a secret an earlier version saved there is moved over
+    earlier = PlaintextKeyring()
+    earlier.file_path = str(tmp_path / "keyring_pass.cfg")  # type: ignore[misc]
+    earlier.set_password("hotline-console", "sip-password", "s1p")
+    monkeypatch.setattr(keyring, "get_keyring", lambda: earlier)
     secrets = SecretStore(tmp_path)
+    assert secrets.get("sip-password") == "s1p"
+    assert earlier.get_password("hotline-console", "sip-password") is None
     assert not secrets.info.secure and secrets.info.file == tmp_path / "secrets.cfg"
     secrets.set("ami-secret", "console-secret")
     assert "ami_2dsecret" in (tmp_path / "secrets.cfg").read_text()  # ours, not keyring's
     assert SecretStore(tmp_path).get("ami-secret") == "console-secret"
+    assert SecretStore(tmp_path).get("sip-password") == "s1p"
     assert (tmp_path / "secrets.cfg").stat().st_mode & 0o077 == 0
 
     service = _ServiceKeyring()
