@@ -103,7 +103,6 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     from console.alarms_view import AlarmController, AlarmStrip, alarm_sound
     from console.app import Console
     from console.background import Background
-    from console.floor_adapter import parse_teams
     from console.floor_config import CachedHistory, floor_config, tile_thresholds
     from console.floor_controller import FloorController
     from console.floor_view import FloorView
@@ -114,7 +113,7 @@ def build_console(args: argparse.Namespace, app: QApplication, paths: AppPaths) 
     from console.pbx_link import Intake, PbxLink
     from console.record_link import RecordLink
     from console.secrets import SecretStore
-    from console.settings import SettingsStore
+    from console.settings import SettingsStore, parse_teams
     from console.settings_dialog import AMI_SECRET_KEY, SIP_PASSWORD_KEY
     from console.shell import ShellController
     from console.status import StatusPresenter

@@ -217,20 +217,5 @@ def overview_row(queues: list[QueueView], rows: list[QueueRow], title: str) -> Q
     )
 
 
-def parse_teams(spec: str) -> Mapping[str, str]:
-    """'一组:1001-1010;二组:1011-1020' → {extension: team}; malformed parts are skipped."""
-    out: dict[str, str] = {}
-    for part in spec.split(";"):
-        if ":" not in part:
-            continue
-        team, ranges = part.split(":", 1)
-        for rng in ranges.split(","):
-            lo, _, hi = rng.strip().partition("-")
-            if lo.isdigit() and (not hi or hi.isdigit()):
-                for n in range(int(lo), int(hi or lo) + 1):
-                    out[str(n)] = team.strip()
-    return out
-
-
 def wall_now() -> float:
     return time.time()

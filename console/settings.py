@@ -205,7 +205,48 @@ class FloorSettings:
             )
         if self.sl_threshold_s < 0 or self.wrapup_s < 0 or self.short_abandon_s < 0:
             out.append(QCoreApplication.translate("Settings", "Times must not be negative."))
+        for part in team_ranges(self.teams)[1]:
+            out.append(
+                QCoreApplication.translate(
+                    "Settings", "Teams: %1 is not a name and extensions (Team A:1001-1020)."
+                ).replace("%1", repr(part))
+            )
         return out
+
+
+MAX_TEAM_RANGE = 10_000  # extensions in one range: more is a typing slip (1001-10020)
+
+
+def team_ranges(spec: str) -> tuple[dict[str, str], list[str]]:
+    """'一组:1001-1010,1050;二组:1011-1020' → ({extension: team}, [malformed parts])."""
+    teams: dict[str, str] = {}
+    bad: list[str] = []
+    for part in spec.split(";"):
+        if not part.strip():
+            continue
+        team, colon, ranges = part.partition(":")
+        found: list[int] = []
+        for rng in ranges.split(","):
+            lo, dash, hi = (x.strip() for x in rng.partition("-"))
+            if not lo.isdigit() or (dash and not hi.isdigit()):
+                found = []
+                break
+            first, last = int(lo), int(hi or lo)
+            if not 0 <= last - first < MAX_TEAM_RANGE:
+                found = []
+                break
+            found.extend(range(first, last + 1))
+        if not colon or not team.strip() or not found:
+            bad.append(part.strip())
+            continue
+        for n in found:
+            teams[str(n)] = team.strip()
+    return teams, bad
+
+
+def parse_teams(spec: str) -> dict[str, str]:
+    """{extension: team} from the well-formed parts (the settings dialog names the others)."""
+    return team_ranges(spec)[0]
 
 
 @dataclass(frozen=True)

@@ -219,7 +219,7 @@ class SettingsDialog(QDialog):
             for name in ("talk", "wrapup", "not_ready")
         }
         self.teams = QLineEdit(f.teams)
-        self.teams.setPlaceholderText("一组:1001-1020;二组:1021-1040")
+        self.teams.setPlaceholderText(self.tr("Team A:1001-1020;Team B:1021-1040"))
         form.addRow(labels["floor.interval_minutes"], self.interval)
         form.addRow(labels["floor.sl_threshold_s"], self.sl_threshold)
         form.addRow(labels["floor.sl_target_percent"], self.sl_target)

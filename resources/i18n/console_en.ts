@@ -589,17 +589,22 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="220" />
+        <location filename="../../console/settings.py" line="210" />
+        <source>Teams: %1 is not a name and extensions (Team A:1001-1020).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="261" />
         <source>Keep the record for 0 (everything) to 3650 days.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="301" />
+        <location filename="../../console/settings.py" line="342" />
         <source>Cannot write the settings file %1.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/settings.py" line="305" />
+        <location filename="../../console/settings.py" line="346" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation type="unfinished" />
     </message>
@@ -644,6 +649,11 @@
     <message>
         <location filename="../../console/settings_dialog.py" line="204" />
         <source>%1 minutes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="222" />
+        <source>Team A:1001-1020;Team B:1021-1040</source>
         <translation type="unfinished" />
     </message>
     <message>

@@ -589,17 +589,22 @@
         <translation>时长不能为负数。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="220" />
+        <location filename="../../console/settings.py" line="210" />
+        <source>Teams: %1 is not a name and extensions (Team A:1001-1020).</source>
+        <translation>班组：%1 不是“名称:分机号段”格式（例如 一组:1001-1020）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings.py" line="261" />
         <source>Keep the record for 0 (everything) to 3650 days.</source>
         <translation>记录保留天数须为 0（全部保留）到 3650 天。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="301" />
+        <location filename="../../console/settings.py" line="342" />
         <source>Cannot write the settings file %1.</source>
         <translation>无法写入设置文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../console/settings.py" line="305" />
+        <location filename="../../console/settings.py" line="346" />
         <source>The settings file %1 is damaged; defaults are used.</source>
         <translation>设置文件 %1 已损坏，已使用默认值。</translation>
     </message>
@@ -645,6 +650,11 @@
         <location filename="../../console/settings_dialog.py" line="204" />
         <source>%1 minutes</source>
         <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../console/settings_dialog.py" line="222" />
+        <source>Team A:1001-1020;Team B:1021-1040</source>
+        <translation>一组:1001-1020;二组:1021-1040</translation>
     </message>
     <message>
         <location filename="../../console/settings_dialog.py" line="230" />

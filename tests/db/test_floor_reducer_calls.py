@@ -51,7 +51,6 @@ def test_a_call_shows_its_caller_and_queue_and_counts_once() -> None:
     )
 
 
-
 def test_a_ringing_call_shows_its_caller_and_queue_until_it_stops_ringing() -> None:
     """As the live tile does: a supervisor sees who is ringing whom, from which queue."""
     reducer = FloorReducer()
@@ -73,6 +72,7 @@ def test_a_ringing_call_shows_its_caller_and_queue_until_it_stops_ringing() -> N
     reducer.apply(t + 23, "AgentConnect", {**offer, "CallerIDNum": "13700000000"})
     talking = reducer.floor_at(t + 30).agents[AGENT]
     assert (talking.state, talking.caller, talking.calls_today) == (TALKING, "13700000000", 1)
+
 
 def test_calls_today_start_again_at_local_midnight() -> None:
     reducer = FloorReducer()

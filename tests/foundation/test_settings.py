@@ -10,11 +10,13 @@ import pytest
 from console.secrets import SecretStore
 from console.settings import (
     PBX_ASTERISK,
+    FloorSettings,
     PbxSettings,
     RecordSettings,
     Settings,
     SettingsStore,
     SipSettings,
+    team_ranges,
 )
 
 
@@ -150,3 +152,37 @@ def test_the_settings_dialog_says_where_secrets_are_in_the_ui_language(
         assert "未加密" in note and str(tmp_path / "secrets.cfg") in note, note
     finally:
         translations.apply("en")
+
+
+def test_teams_are_read_from_extension_ranges() -> None:
+    teams, bad = team_ranges("一组:1001-1003, 1010;Team B : 2001 - 2002;")
+    assert teams == {
+        "1001": "一组",
+        "1002": "一组",
+        "1003": "一组",
+        "1010": "一组",
+        "2001": "Team B",
+        "2002": "Team B",
+    }
+    assert bad == []
+    assert FloorSettings(teams="一组:1001-1003").problems() == []
+
+
+@pytest.mark.parametrize(
+    "part",
+    [
+        "1001-1020",  # no name
+        ":1001-1020",
+        "一组:",  # no extensions
+        "一组:1001-",
+        "一组:1020-1001",  # backwards
+        "一组:1001-99999",  # a slip: 98,999 extensions
+        "一组:abc",
+    ],
+)
+def test_a_malformed_team_is_named_and_the_others_still_count(part: str) -> None:
+    spec = f"二组:2001-2002;{part}"
+    teams, bad = team_ranges(spec)
+    assert teams == {"2001": "二组", "2002": "二组"} and bad == [part]
+    (problem,) = FloorSettings(teams=spec).problems()
+    assert repr(part) in problem and "Team A:1001-1020" in problem

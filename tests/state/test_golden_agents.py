@@ -217,7 +217,6 @@ def test_ring_no_answer_is_counted_and_ringing_ends() -> None:
     assert (a.state, a.day.ring_no_answer, a.day.ringing_s) == (AgentState.READY, 1, 8)
 
 
-
 def test_a_ringing_queue_call_names_its_caller_and_queue() -> None:
     """The tile and the agent panel of a ringing agent say who is calling from which queue,
     and forget it when the agent did not answer."""
@@ -237,6 +236,7 @@ def test_a_ringing_queue_call_names_its_caller_and_queue() -> None:
     a = f.store.agent("PJSIP/1002")
     assert a is not None
     assert (a.state, a.caller_number, a.call_queue) == (AgentState.READY, None, None)
+
 
 def test_device_states_unavailable_direct_call_and_hold() -> None:
     f = Floor()
