@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDateEdit,
     QDateTimeEdit,
@@ -79,6 +80,8 @@ from widgets.segments import Segment
 from widgets.state_style import mode_label
 
 log = logging.getLogger(__name__)
+
+TIMELINE_PAGE = 40  # agents per page of the timeline tab
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -471,6 +474,15 @@ class ReviewWindow(QMainWindow):
         self.timeline_day.setDisplayFormat("yyyy-MM-dd")
         self.timeline_btn = QPushButton(self.tr("Show"))
         self.timeline_btn.clicked.connect(self._on_timeline)
+        # A floor of 2,000 agents is shown a page at a time: each row replays its agent's day.
+        self.timeline_page = 0
+        self.timeline_prev = QPushButton(self.tr("◀ Previous"))
+        self.timeline_next = QPushButton(self.tr("Next ▶"))
+        self.timeline_prev.clicked.connect(lambda: self._turn_timeline_page(-1))
+        self.timeline_next.clicked.connect(lambda: self._turn_timeline_page(1))
+        self.timeline_prev.setEnabled(False)
+        self.timeline_next.setEnabled(False)
+        self.timeline_count = QLabel()
         self.timeline = StateTimeline()
         tl = QWidget()
         tll = QVBoxLayout(tl)
@@ -478,6 +490,10 @@ class ReviewWindow(QMainWindow):
         row.addWidget(QLabel(self.tr("Day")))
         row.addWidget(self.timeline_day)
         row.addWidget(self.timeline_btn)
+        row.addSpacing(16)
+        row.addWidget(self.timeline_prev)
+        row.addWidget(self.timeline_count)
+        row.addWidget(self.timeline_next)
         row.addStretch(1)
         tll.addLayout(row)
         tll.addWidget(self.timeline, 1)
@@ -607,27 +623,66 @@ class ReviewWindow(QMainWindow):
                 self.tables[t.title].set_table(t)
 
     # -- timeline / intervals ------------------------------------------------------------
+    def timeline_agents(self) -> list[str]:
+        """Whom the timeline lists: the filter's agent, else the filter's queue's members,
+        else every agent of the record."""
+        agent, queue = self.agent.currentData(), self.queue.currentData()
+        if agent:
+            return [agent]
+        return self.review.queue_members(queue) if queue else self.review.agents()
+
     def _on_timeline(self) -> None:
+        self.timeline_page = 0
+        self._show_timeline_page()
+
+    def _turn_timeline_page(self, step: int) -> None:
+        self.timeline_page += step
+        self._show_timeline_page()
+
+    def _show_timeline_page(self) -> None:
         day: date = self.timeline_day.date().toPython()
         self.timeline.set_zone(self.zone, day_bounds(day, self.zone)[0] + 43200)
-        agents = (
-            [self.agent.currentData()] if self.agent.currentData() else self.review.agents()[:40]
+        try:
+            everyone = self.timeline_agents()
+        except RecordError as exc:
+            QMessageBox.warning(self, self.tr("Record"), str(exc))
+            return
+        pages = max(1, -(-len(everyone) // TIMELINE_PAGE))
+        self.timeline_page = max(0, min(self.timeline_page, pages - 1))
+        first = self.timeline_page * TIMELINE_PAGE
+        agents = everyone[first : first + TIMELINE_PAGE]
+        self.timeline_prev.setEnabled(self.timeline_page > 0)
+        self.timeline_next.setEnabled(self.timeline_page < pages - 1)
+        self.timeline_count.setText(
+            self.tr("Agents %1–%2 of %3")
+            .replace("%1", str(first + 1 if agents else 0))
+            .replace("%2", str(first + len(agents)))
+            .replace("%3", str(len(everyone)))
         )
-        rows = []
-        for a in agents:
-            segs = self.review.agent_timeline(a, day)
-            rows.append(
-                [
-                    Segment(
-                        s.start,
-                        s.end if s.end is not None else s.start,
-                        s.state.lower(),
-                        s.reason or "",
-                    )
-                    for s in segs
-                ]
-            )
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            rows = self._timeline_rows(agents, day)
+        except RecordError as exc:
+            QMessageBox.warning(self, self.tr("Record"), str(exc))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
         self.timeline.set_rows([self._agent_label(a) for a in agents], rows)
+
+    def _timeline_rows(self, agents: list[str], day: date) -> list[list[Segment]]:
+        lines = self.review.agent_timelines(agents, day)
+        return [
+            [
+                Segment(
+                    s.start,
+                    s.end if s.end is not None else s.start,
+                    s.state.lower(),
+                    s.reason or "",
+                )
+                for s in lines[a]
+            ]
+            for a in agents
+        ]
 
     def config_at(self, ts: float) -> tuple[FloorConfig, float | None]:
         """The definitions the recording console ran with at `ts`, else this window's own."""

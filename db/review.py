@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -123,6 +123,48 @@ def day_bounds(day: date, tz: tzinfo | None = None) -> tuple[float, float]:
         datetime(day.year, day.month, day.day, tzinfo=tz).timestamp(),
         datetime(nxt.year, nxt.month, nxt.day, tzinfo=tz).timestamp(),
     )
+
+
+class _TimelineBuilder:
+    """One agent's segments while the journal is replayed (see `Review.agent_timelines`)."""
+
+    def __init__(self, agent: str, start: float) -> None:
+        self.agent = agent
+        self.start = start
+        self.cur_t = start
+        self.state = ""
+        self.reason: str | None = None
+        self.segments: list[StateSegment] = []
+
+    def begin(self, reducer: FloorReducer) -> None:
+        self.state, self.reason, _ = reducer.agent_state(self.agent, self.start)
+
+    def _close_at(self, t: float, state: str, reason: str | None) -> None:
+        if (self.state, self.reason) != (state, reason):
+            if t > self.cur_t:
+                self.segments.append(StateSegment(self.cur_t, t, self.state, self.reason))
+                self.cur_t = t
+            self.state, self.reason = state, reason
+
+    def _expire(self, reducer: FloorReducer, before: float, inclusive: bool) -> None:
+        """A wrap-up that ended without an event before `before` ends at its expiry."""
+        pending = reducer.pending_change(self.agent, self.cur_t)
+        if pending is not None and (pending <= before if inclusive else pending < before):
+            state, reason, _ = reducer.agent_state(self.agent, pending)
+            self._close_at(max(pending, self.start), state, reason)
+
+    def before(self, reducer: FloorReducer, t: float) -> None:
+        self._expire(reducer, t, inclusive=True)
+
+    def after(self, reducer: FloorReducer, t: float) -> None:
+        state, reason, _ = reducer.agent_state(self.agent, t)
+        self._close_at(t, state, reason)
+
+    def finish(self, reducer: FloorReducer, end: float) -> list[StateSegment]:
+        self._expire(reducer, end, inclusive=False)
+        if end > self.cur_t:
+            self.segments.append(StateSegment(self.cur_t, end, self.state, self.reason))
+        return self.segments
 
 
 class Review:
@@ -397,6 +439,20 @@ class Review:
             return sorted(names)
 
         return self._guard("list agents", work)  # type: ignore[no-any-return]
+
+    def queue_members(self, queue: str) -> list[str]:
+        """Agents who were members of `queue` in a sampled floor snapshot or at the record's
+        end (the agents a queue's timeline page lists)."""
+
+        def work() -> list[str]:
+            members: set[str] = set()
+            for state in self._sampled_states():
+                entry = state.get("queues", {}).get(queue)
+                if entry and len(entry) > 1:
+                    members.update(str(m) for m in entry[1])
+            return sorted(members)
+
+        return self._guard("list a queue's agents", work)  # type: ignore[no-any-return]
 
     def agent_names(self) -> dict[str, str]:
         """Agent interface -> its name as the floor snapshots give it (the newest sampled)."""
@@ -865,43 +921,37 @@ class Review:
         Only the part of the day the record covers (its first to its last PBX event): before
         and after, the record does not know the agent's state.
         """
-        day_start, day_end = day_bounds(day, self.zone)
+        return self.agent_timelines([agent], day)[agent]
 
-        def work() -> list[StateSegment]:
+    def agent_timelines(self, agents: Sequence[str], day: date) -> dict[str, list[StateSegment]]:
+        """`agent_timeline` for several agents at once: one snapshot and one pass over their
+        journal rows, instead of one each (a page of the review window's timelines)."""
+        day_start, day_end = day_bounds(day, self.zone)
+        wanted = list(dict.fromkeys(agents))
+
+        def work() -> dict[str, list[StateSegment]]:
             span = self._span()
             if span is None or span[0] >= day_end or span[1] <= day_start:
-                return []
+                return {a: [] for a in wanted}
             start, end = max(day_start, span[0]), min(day_end, span[1])
             start_us, end_us = _us(start), _us(end)
             reducer, through, snap_ts, _ = self._snapshot_before(start_us)
             j = self.m["journal"]
             lower_ts = (snap_ts if snap_ts is not None else 0) - _TS_SLACK_US
-            names = reducer.event_names
             rows = (
-                j.select(j.seq, j.ts_us, j.name, j.fields)
+                j.select(j.ts_us, j.interface, j.name, j.fields)
                 .where(
-                    j.interface.in_((agent, ALL_AGENTS)),
+                    j.interface.in_([*wanted, ALL_AGENTS]),
                     j.ts_us >= lower_ts,
                     j.ts_us < end_us,
                     j.seq > through,
-                    j.name.in_(names),
+                    j.name.in_(reducer.event_names),
                 )
                 .order_by(j.seq)
             )
-            segments: list[StateSegment] = []
-            cur_t = start
-            state, reason, _ = reducer.agent_state(agent, start)
+            lines = {a: _TimelineBuilder(a, start) for a in wanted}
             started = False
-
-            def close_at(t: float, new: tuple[str, str | None]) -> None:
-                nonlocal cur_t, state, reason
-                if (state, reason) != new:
-                    if t > cur_t:
-                        segments.append(StateSegment(cur_t, t, state, reason))
-                        cur_t = t
-                    state, reason = new
-
-            for _seq, ts_us, name, fields in self._raw(rows):
+            for ts_us, interface, name, fields in self._raw(rows):
                 t = _s(int(ts_us))
                 try:
                     data = json.loads(fields)
@@ -912,23 +962,21 @@ class Review:
                     continue
                 if not started:
                     started = True
-                    state, reason, _ = reducer.agent_state(agent, start)
-                pending = reducer.pending_change(agent, cur_t)
-                if pending is not None and pending <= t:
-                    s2, r2, _ = reducer.agent_state(agent, pending)
-                    close_at(max(pending, start), (s2, r2))
+                    for line in lines.values():
+                        line.begin(reducer)
+                own = lines.get(str(interface))
+                affected = [own] if own is not None else list(lines.values())
+                for line in affected:
+                    line.before(reducer, t)
                 reducer.apply(t, str(name), data)
-                s3, r3, _ = reducer.agent_state(agent, t)
-                close_at(t, (s3, r3))
-            if not started:
-                state, reason, _ = reducer.agent_state(agent, start)
-            pending = reducer.pending_change(agent, cur_t)
-            if pending is not None and pending < end:
-                s2, r2, _ = reducer.agent_state(agent, pending)
-                close_at(max(pending, start), (s2, r2))
-            if end > cur_t:
-                segments.append(StateSegment(cur_t, end, state, reason))
-            return segments
+                for line in affected:
+                    line.after(reducer, t)
+            out: dict[str, list[StateSegment]] = {}
+            for agent, builder in lines.items():
+                if not started:
+                    builder.begin(reducer)
+                out[agent] = builder.finish(reducer, end)
+            return out
 
         return self._guard("build the agent timeline", work)  # type: ignore[no-any-return]
 

@@ -355,148 +355,165 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="171" />
+        <location filename="../../console/review_window.py" line="174" />
         <source>Escalated (not acknowledged in time)</source>
         <translation>已升级（未及时确认）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="413" />
+        <location filename="../../console/review_window.py" line="416" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="429" />
+        <location filename="../../console/review_window.py" line="432" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="431" />
+        <location filename="../../console/review_window.py" line="434" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="433" />
-        <location filename="../../console/review_window.py" line="805" />
+        <location filename="../../console/review_window.py" line="436" />
+        <location filename="../../console/review_window.py" line="860" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="437" />
+        <location filename="../../console/review_window.py" line="440" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="438" />
+        <location filename="../../console/review_window.py" line="441" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="439" />
+        <location filename="../../console/review_window.py" line="442" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="440" />
+        <location filename="../../console/review_window.py" line="443" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="441" />
+        <location filename="../../console/review_window.py" line="444" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="442" />
+        <location filename="../../console/review_window.py" line="445" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="472" />
-        <location filename="../../console/review_window.py" line="490" />
+        <location filename="../../console/review_window.py" line="475" />
+        <location filename="../../console/review_window.py" line="506" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="478" />
-        <location filename="../../console/review_window.py" line="500" />
+        <location filename="../../console/review_window.py" line="479" />
+        <source>◀ Previous</source>
+        <translation>◀ 上一页</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="480" />
+        <source>Next ▶</source>
+        <translation>下一页 ▶</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="490" />
+        <location filename="../../console/review_window.py" line="516" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="484" />
+        <location filename="../../console/review_window.py" line="500" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="512" />
+        <location filename="../../console/review_window.py" line="528" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="539" />
-        <location filename="../../console/review_window.py" line="739" />
+        <location filename="../../console/review_window.py" line="555" />
+        <location filename="../../console/review_window.py" line="794" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="569" />
+        <location filename="../../console/review_window.py" line="585" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="570" />
+        <location filename="../../console/review_window.py" line="586" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="571" />
+        <location filename="../../console/review_window.py" line="587" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="572" />
+        <location filename="../../console/review_window.py" line="588" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="573" />
+        <location filename="../../console/review_window.py" line="589" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="579" />
+        <location filename="../../console/review_window.py" line="595" />
         <source>(all)</source>
-        <translation>（全部）</translation>
+        <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="603" />
-        <location filename="../../console/review_window.py" line="645" />
+        <location filename="../../console/review_window.py" line="619" />
+        <location filename="../../console/review_window.py" line="648" />
+        <location filename="../../console/review_window.py" line="666" />
+        <location filename="../../console/review_window.py" line="700" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="719" />
+        <location filename="../../console/review_window.py" line="657" />
+        <source>Agents %1–%2 of %3</source>
+        <translation>座席 %1–%2 / 共 %3 名</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="774" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="719" />
+        <location filename="../../console/review_window.py" line="774" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="725" />
+        <location filename="../../console/review_window.py" line="780" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="769" />
-        <location filename="../../console/review_window.py" line="793" />
+        <location filename="../../console/review_window.py" line="824" />
+        <location filename="../../console/review_window.py" line="848" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="796" />
+        <location filename="../../console/review_window.py" line="851" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -725,7 +742,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="563" />
+        <location filename="../../console/review_window.py" line="579" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

@@ -111,6 +111,21 @@ def test_agent_timeline_is_contiguous_and_matches_replay(
         assert (seg.state, seg.reason) == ((at.state, at.reason) if at else (LOGGED_OUT, None))
 
 
+def test_a_page_of_timelines_equals_each_agent_s_own(
+    hotline: SyntheticRecord, review: Review
+) -> None:
+    """The review window builds a page of timelines in one pass; each row must be what the
+    agent's own timeline is, on every day (the first has no snapshot before it)."""
+    agents = review.agents()
+    assert len(agents) == 24
+    for offset in range(hotline.days):
+        day = hotline.first_day + timedelta(days=offset)
+        page = review.agent_timelines([*agents, "PJSIP/9999"], day)  # one nobody knows
+        for agent in agents:
+            assert page[agent] == review.agent_timeline(agent, day), (day, agent)
+        assert {s.state for s in page["PJSIP/9999"]} == {LOGGED_OUT}
+
+
 @pytest.mark.timeout(60)
 def test_interval_table_matches_independent_counts(
     hotline: SyntheticRecord, review: Review

@@ -169,6 +169,43 @@ def test_agent_timeline_covers_the_record_and_explains_a_stretch_on_hover(
     win.close()
 
 
+def test_agent_timelines_page_through_every_agent_and_follow_the_queue_filter(
+    qtbot: Any, water_record: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every agent can be reached a page at a time (a 2,000-agent floor used to show its first
+    40 and say nothing of the rest); a queue in the filter lists that queue's agents."""
+    monkeypatch.setattr("console.review_window.TIMELINE_PAGE", 10)
+    review = open_review(water_record)
+    everyone = review.agents()
+    assert len(everyone) > 20
+    win = ReviewWindow(review)
+    qtbot.addWidget(win)
+    win.show()
+    win.tabs.setCurrentWidget(win.timeline.parentWidget())
+    qtbot.mouseClick(win.timeline_btn, Qt.MouseButton.LeftButton)
+    assert win.timeline_count.text() == f"Agents 1–10 of {len(everyone)}"
+    assert win.timeline._labels == [win._agent_label(a) for a in everyone[:10]]
+    assert not win.timeline_prev.isEnabled() and win.timeline_next.isEnabled()
+    seen = list(win.timeline._labels)
+    while win.timeline_next.isEnabled():
+        qtbot.mouseClick(win.timeline_next, Qt.MouseButton.LeftButton)
+        seen += win.timeline._labels
+    assert seen == [win._agent_label(a) for a in everyone]
+    last_first = (len(everyone) - 1) // 10 * 10 + 1
+    assert win.timeline_count.text() == f"Agents {last_first}–{len(everyone)} of {len(everyone)}"
+    assert all(rows for rows in win.timeline._rows)  # each row has its day
+    qtbot.mouseClick(win.timeline_prev, Qt.MouseButton.LeftButton)
+    assert win.timeline_count.text().startswith(f"Agents {last_first - 10}–")
+
+    win.queue.setCurrentIndex(win.queue.findData("urban"))
+    qtbot.mouseClick(win.timeline_btn, Qt.MouseButton.LeftButton)  # a new choice: page one
+    members = review.queue_members("urban")
+    assert 0 < len(members) < len(everyone)
+    assert win.timeline_count.text() == f"Agents 1–{min(10, len(members))} of {len(members)}"
+    assert win.timeline._labels == [win._agent_label(a) for a in members[:10]]
+    win.close()
+
+
 def test_the_filter_starts_with_everything_in_the_record(qtbot: Any, tmp_path: Path) -> None:
     """A console signs in before its first PBX event (here the PBX answered only after two minutes)
     and signs out after the last: the window's first view must show both."""
