@@ -53,6 +53,12 @@ READABLE_SNAPSHOTS = (1, 2)
 Fields = Mapping[str, Any]
 
 
+def _caller(fields: Fields) -> str:
+    """The caller's number as the live tile shows it: Asterisk's `<unknown>` (withheld) is none."""
+    number = _text(fields, "CallerIDNum") or ""
+    return "" if number == "<unknown>" else number
+
+
 def _text(fields: Fields, name: str) -> str | None:
     value = fields.get(name)
     if value is None or value.__class__ is str:
@@ -506,7 +512,7 @@ class FloorReducer:
         agent.ringing = True
         if not agent.talking:  # the tile names the ringing call's caller and queue, as live
             agent.talking_queue = _text(fields, "Queue") or ""
-            agent.caller = _text(fields, "CallerIDNum") or ""
+            agent.caller = _caller(fields)
         return found[0]
 
     def _ring_no_answer(self, ts: float, fields: Fields) -> str | None:
@@ -525,7 +531,7 @@ class FloorReducer:
         agent.talking = True
         agent.hold = False
         agent.talking_queue = _text(fields, "Queue") or ""
-        agent.caller = _text(fields, "CallerIDNum") or ""
+        agent.caller = _caller(fields)
         day = self._midnight(ts)
         if agent.calls_day != day:
             agent.calls_day, agent.calls = day, 0

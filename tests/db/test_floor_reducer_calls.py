@@ -72,6 +72,10 @@ def test_a_ringing_call_shows_its_caller_and_queue_until_it_stops_ringing() -> N
     reducer.apply(t + 23, "AgentConnect", {**offer, "CallerIDNum": "13700000000"})
     talking = reducer.floor_at(t + 30).agents[AGENT]
     assert (talking.state, talking.caller, talking.calls_today) == (TALKING, "13700000000", 1)
+    # A withheld number is no number, as live (Asterisk writes `<unknown>`).
+    reducer.apply(t + 90, "AgentComplete", offer)
+    reducer.apply(t + 200, "AgentCalled", {**offer, "CallerIDNum": "<unknown>"})
+    assert reducer.floor_at(t + 201).agents[AGENT].caller == ""
 
 
 def test_calls_today_start_again_at_local_midnight() -> None:
