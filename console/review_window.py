@@ -56,7 +56,7 @@ from console.record_link import SESSION_METHOD
 from console.settings_dialog import setting_label
 from cti.state.config import FloorConfig
 from cti.state.intervals import IntervalClock
-from cti.state.metrics import IntervalMetrics, sl_projection, sl_terms
+from cti.state.metrics import IntervalMetrics, combined_metrics, sl_projection, sl_terms
 from db.errors import RecordError
 from db.export import (
     NO_END,
@@ -700,25 +700,17 @@ class ReviewWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Record"), str(exc))
             return
         self.definitions_label.setText(parts_text(parts))
-        rows: list[list[Any]] = []
-        starts: dict[float, list[Any]] = {}
-        for q, metrics in sorted(table.items()):
+        by_start: dict[float, list[IntervalMetrics]] = {}
+        for metrics in table.values():
             for m in metrics:
-                starts.setdefault(m.start, []).append(m)
-                rows.append(
-                    [
-                        q,
-                        wall_time(m.start, self.zone).strftime("%H:%M"),
-                        m.offered,
-                        m.answered,
-                        m.answered_within,
-                        m.abandoned,
-                        m.short_abandoned,
-                        "" if m.sl_percent is None else f"{m.sl_percent:.1f}",
-                        "" if m.asa_s is None else f"{m.asa_s:.0f}",
-                        "" if m.aht_s is None else f"{m.aht_s:.0f}",
-                    ]
-                )
+                by_start.setdefault(m.start, []).append(m)
+        keys = sorted(by_start)
+        # All queues first, one row per interval (the chart's figures), then each queue's.
+        totals = [combined_metrics(by_start[k]) for k in keys]
+        everyone = self.tr("All queues")
+        rows = [self._interval_row(everyone, m) for m in totals]
+        for q, metrics in sorted(table.items()):
+            rows += [self._interval_row(q, m) for m in metrics]
         self.interval_model.set_table(
             Table(
                 "Intervals",
@@ -737,20 +729,28 @@ class ReviewWindow(QMainWindow):
                 rows,
             )
         )
-        keys = sorted(starts)
-        sl: list[float | None] = []
-        for k in keys:
-            terms = [sl_terms(m, m.sl_formula) for m in starts[k]]
-            num, den = sum(n for n, _ in terms), sum(d for _, d in terms)
-            sl.append(100.0 * num / den if den else None)
         self.interval_chart.set_data(
             [wall_time(k, self.zone).strftime("%H:%M") for k in keys],
-            [sum(m.offered for m in starts[k]) for k in keys],
-            [sum(m.answered for m in starts[k]) for k in keys],
-            [sum(m.abandoned for m in starts[k]) for k in keys],
-            sl,
+            [m.offered for m in totals],
+            [m.answered for m in totals],
+            [m.abandoned for m in totals],
+            [m.sl_percent for m in totals],
             [_part_at(parts, k).config.sl_target * 100.0 for k in keys],
         )
+
+    def _interval_row(self, queue: str, m: IntervalMetrics) -> list[Any]:
+        return [
+            queue,
+            wall_time(m.start, self.zone).strftime("%H:%M"),
+            m.offered,
+            m.answered,
+            m.answered_within,
+            m.abandoned,
+            m.short_abandoned,
+            "" if m.sl_percent is None else f"{m.sl_percent:.1f}",
+            "" if m.asa_s is None else f"{m.asa_s:.0f}",
+            "" if m.aht_s is None else f"{m.aht_s:.0f}",
+        ]
 
     # -- replay --------------------------------------------------------------------------
     def _first_minute(self) -> float:

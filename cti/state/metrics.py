@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import enum
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -273,3 +274,59 @@ def build_metrics(c: IntervalCounts, threshold: float, formula: SlFormula) -> In
         available_s=avail,
         talk_s=c.talk_sum,
     )
+
+
+def combined_metrics(metrics: Sequence[IntervalMetrics]) -> IntervalMetrics:
+    """Several queues' figures for the same interval as one ("all queues"): counts are summed
+    and every ratio is recomputed from the sums, never averaged from percents. The service
+    level adds each queue's terms under its own formula and threshold. Busy and available
+    time are sums over queues (an agent in two queues counts in both), so occupancy is not
+    given."""
+    if not metrics:
+        raise ValueError("no figures to combine")
+    first = metrics[0]
+    num = den = 0
+    for m in metrics:
+        n, d = sl_terms(m, m.sl_formula)
+        num, den = num + n, den + d
+    answered = sum(m.answered for m in metrics)
+    completed = sum(m.completed for m in metrics)
+    offered = sum(m.offered for m in metrics)
+    abandoned = sum(m.abandoned for m in metrics)
+    waits = [m.max_wait_s for m in metrics if m.max_wait_s is not None]
+    return IntervalMetrics(
+        start=min(m.start for m in metrics),
+        end=max(m.end for m in metrics),
+        offered=offered,
+        answered=answered,
+        answered_within=sum(m.answered_within for m in metrics),
+        abandoned=abandoned,
+        short_abandoned=sum(m.short_abandoned for m in metrics),
+        abandoned_within=sum(m.abandoned_within for m in metrics),
+        other_exits=sum(m.other_exits for m in metrics),
+        arrivals=sum(m.arrivals for m in metrics),
+        completed=completed,
+        sl_threshold_s=first.sl_threshold_s,
+        sl_formula=first.sl_formula,
+        sl_percent=ratio_percent(num, den),
+        asa_s=_weighted(metrics, "asa_s", "answered"),
+        aht_s=_weighted(metrics, "aht_s", "completed"),
+        avg_talk_s=_weighted(metrics, "avg_talk_s", "completed"),
+        max_wait_s=max(waits) if waits else None,
+        abandon_percent=ratio_percent(abandoned, offered),
+        occupancy_percent=None,
+        busy_s=sum(m.busy_s for m in metrics),
+        available_s=sum(m.available_s for m in metrics),
+        talk_s=sum(m.talk_s for m in metrics),
+    )
+
+
+def _weighted(metrics: Sequence[IntervalMetrics], average: str, weight: str) -> float | None:
+    """An average over queues from each queue's average and its count (e.g. ASA by answered)."""
+    total = count = 0.0
+    for m in metrics:
+        value, n = getattr(m, average), getattr(m, weight)
+        if value is not None and n:
+            total += value * n
+            count += n
+    return total / count if count else None

@@ -492,6 +492,11 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <location filename="../../console/review_window.py" line="710" />
+        <source>All queues</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <location filename="../../console/review_window.py" line="774" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />

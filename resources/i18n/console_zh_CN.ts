@@ -492,6 +492,11 @@
         <translation>座席 %1–%2 / 共 %3 名</translation>
     </message>
     <message>
+        <location filename="../../console/review_window.py" line="710" />
+        <source>All queues</source>
+        <translation>全部技能组</translation>
+    </message>
+    <message>
         <location filename="../../console/review_window.py" line="774" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>

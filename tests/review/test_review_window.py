@@ -115,6 +115,15 @@ def test_review_tables_replay_export_verify(qtbot: Any, water_record: Path, tmp_
 
     win._on_intervals()
     assert win.interval_model.rowCount() > 0
+    # all queues first, one row per interval: each the sum of that interval's queue rows
+    rows = win.interval_model.table.rows
+    totals = [r for r in rows if r[0] == "All queues"]
+    assert totals and rows[: len(totals)] == totals
+    for total in totals:
+        queues = [r for r in rows[len(totals) :] if r[1] == total[1]]
+        for column in range(2, 7):  # offered, answered, answered in T, abandoned, short
+            assert total[column] == sum(r[column] for r in queues), (total, column)
+    assert sum(t[2] for t in totals) > 0
 
     for suffix in ("csv", "xlsx", "pdf"):
         out = tmp_path / f"export.{suffix}"

@@ -18,7 +18,13 @@ from cti.state.erlang import (
     traffic_erlangs,
 )
 from cti.state.intervals import IntervalClock, IntervalLengthError, split_by_intervals
-from cti.state.metrics import sl_projection
+from cti.state.metrics import (
+    IntervalCounts,
+    SlFormula,
+    build_metrics,
+    combined_metrics,
+    sl_projection,
+)
 from cti.state.naming import extension_of_interface, interface_of_channel, spy_mode_from_options
 from cti.state.scores import ScoreRule, call_count_scores
 from cti.state.views import SpyMode
@@ -212,3 +218,32 @@ def test_channel_and_spy_option_parsing() -> None:
     assert spy_mode_from_options("qw") == (SpyMode.WHISPER, False)
     assert spy_mode_from_options("qEBd") == (SpyMode.BARGE, True)
     assert spy_mode_from_options("qg(1)d") == (SpyMode.LISTEN, True)
+
+
+def test_all_queues_are_recomputed_from_the_queues_counts_not_averaged() -> None:
+    """The review's "All queues" row: sums, and ratios from the sums under each queue's own
+    service-level definition (billing counts answered calls only, repairs every offered)."""
+    billing = IntervalCounts(0.0, 1800.0)
+    for wait in (5, 10, 40):
+        billing.add_answered(wait, threshold=20)
+    billing.add_abandoned(30, threshold=20, short=5)
+    billing.add_completed(talk=200, wrapup=30)
+    repairs = IntervalCounts(0.0, 1800.0)
+    repairs.add_answered(25, threshold=30)
+    repairs.add_abandoned(3, threshold=30, short=5)
+    for _ in range(3):
+        repairs.add_completed(talk=100, wrapup=20)
+    a = build_metrics(billing, 20, SlFormula.ANSWERED)  # 2 of 3 answered: 66.7 %
+    b = build_metrics(repairs, 30, SlFormula.OFFERED)  # 1 of 2 offered: 50 %
+    both = combined_metrics([a, b])
+    assert (both.offered, both.answered, both.answered_within) == (6, 4, 3)
+    assert (both.abandoned, both.short_abandoned, both.completed) == (2, 1, 4)
+    assert both.sl_percent == pytest.approx(100 * 3 / 5)  # not (66.7 + 50) / 2
+    assert both.asa_s == pytest.approx((5 + 10 + 40 + 25) / 4)
+    assert both.aht_s == pytest.approx((230 + 3 * 120) / 4)
+    assert both.abandon_percent == pytest.approx(100 * 2 / 6)
+    assert both.max_wait_s == 40 and both.occupancy_percent is None
+    # one queue's figures combine to themselves
+    assert combined_metrics([a]).sl_percent == a.sl_percent
+    with pytest.raises(ValueError):
+        combined_metrics([])
