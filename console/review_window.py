@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -334,6 +335,29 @@ def replay_queue_row(
     )
 
 
+class HintedTableView(QTableView):
+    """A table that says so when it is empty, instead of showing a blank page."""
+
+    def __init__(self, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.empty_text = empty_text
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if model is not None and model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            colour = self.palette().color(QPalette.ColorRole.Text)
+            colour.setAlpha(150)
+            painter.setPen(colour)
+            painter.drawText(
+                self.viewport().rect().adjusted(0, 24, 0, 0),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+                self.empty_text,
+            )
+            painter.end()
+
+
 class TableModel(QAbstractTableModel):
     """A read-only table over db.export.Table rows."""
 
@@ -455,7 +479,7 @@ class ReviewWindow(QMainWindow):
         self.tables: dict[str, TableModel] = {}
         for title in ("Monitoring sessions", "Actions", "Alarms", "Sign-ins", "Settings"):
             model = TableModel(parent=self, agent_label=self._agent_label)
-            view = QTableView()
+            view = HintedTableView(self.tr("Nothing in this period and filter."))
             view.setModel(model)
             view.setSortingEnabled(False)
             view.horizontalHeader().setStretchLastSection(True)

@@ -355,170 +355,175 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="174" />
+        <location filename="../../console/review_window.py" line="175" />
         <source>Escalated (not acknowledged in time)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="416" />
+        <location filename="../../console/review_window.py" line="440" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="432" />
+        <location filename="../../console/review_window.py" line="456" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="434" />
+        <location filename="../../console/review_window.py" line="458" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="436" />
-        <location filename="../../console/review_window.py" line="860" />
+        <location filename="../../console/review_window.py" line="460" />
+        <location filename="../../console/review_window.py" line="884" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="440" />
+        <location filename="../../console/review_window.py" line="464" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="441" />
+        <location filename="../../console/review_window.py" line="465" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="442" />
+        <location filename="../../console/review_window.py" line="466" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="443" />
+        <location filename="../../console/review_window.py" line="467" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="444" />
+        <location filename="../../console/review_window.py" line="468" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="445" />
+        <location filename="../../console/review_window.py" line="469" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="475" />
-        <location filename="../../console/review_window.py" line="506" />
+        <location filename="../../console/review_window.py" line="482" />
+        <source>Nothing in this period and filter.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="499" />
+        <location filename="../../console/review_window.py" line="530" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="479" />
+        <location filename="../../console/review_window.py" line="503" />
         <source>◀ Previous</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="480" />
+        <location filename="../../console/review_window.py" line="504" />
         <source>Next ▶</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="490" />
-        <location filename="../../console/review_window.py" line="516" />
+        <location filename="../../console/review_window.py" line="514" />
+        <location filename="../../console/review_window.py" line="540" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="500" />
+        <location filename="../../console/review_window.py" line="524" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="528" />
+        <location filename="../../console/review_window.py" line="552" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="555" />
-        <location filename="../../console/review_window.py" line="794" />
+        <location filename="../../console/review_window.py" line="579" />
+        <location filename="../../console/review_window.py" line="818" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="585" />
+        <location filename="../../console/review_window.py" line="609" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="586" />
+        <location filename="../../console/review_window.py" line="610" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="587" />
+        <location filename="../../console/review_window.py" line="611" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="588" />
+        <location filename="../../console/review_window.py" line="612" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="589" />
+        <location filename="../../console/review_window.py" line="613" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="595" />
+        <location filename="../../console/review_window.py" line="619" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="619" />
-        <location filename="../../console/review_window.py" line="648" />
-        <location filename="../../console/review_window.py" line="666" />
-        <location filename="../../console/review_window.py" line="700" />
+        <location filename="../../console/review_window.py" line="643" />
+        <location filename="../../console/review_window.py" line="672" />
+        <location filename="../../console/review_window.py" line="690" />
+        <location filename="../../console/review_window.py" line="724" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="657" />
+        <location filename="../../console/review_window.py" line="681" />
         <source>Agents %1–%2 of %3</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="710" />
+        <location filename="../../console/review_window.py" line="734" />
         <source>All queues</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="774" />
+        <location filename="../../console/review_window.py" line="798" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="774" />
+        <location filename="../../console/review_window.py" line="798" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="780" />
+        <location filename="../../console/review_window.py" line="804" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="824" />
         <location filename="../../console/review_window.py" line="848" />
+        <location filename="../../console/review_window.py" line="872" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="851" />
+        <location filename="../../console/review_window.py" line="875" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
@@ -747,7 +752,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="579" />
+        <location filename="../../console/review_window.py" line="603" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

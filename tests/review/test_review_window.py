@@ -368,3 +368,32 @@ def test_replay_starts_at_the_first_whole_minute_the_floor_is_known(
     assert [win.replay_time(v) - t0 for v in range(3)] == [60.0, 120.0, 150.0]
     assert win.replay_agents.rowCount() == 3  # the first replay, as the window opened
     win.close()
+
+
+def test_an_empty_table_says_so(qtbot: Any, chinese: Any) -> None:
+    from PySide6.QtGui import QStandardItemModel
+
+    from console.review_window import HintedTableView
+
+    model = QStandardItemModel(0, 3)
+    view = HintedTableView("所选时段和筛选条件下没有记录。")
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(500, 200)
+    view.show()
+
+    def inked() -> int:
+        image = view.viewport().grab().toImage()
+        background = image.pixelColor(5, image.height() - 5)
+        return sum(
+            1
+            for x in range(100, 400)
+            for y in range(20, 50)
+            if image.pixelColor(x, y) != background
+        )
+
+    assert inked() > 50  # the sentence is drawn where the first rows would be
+    model.setRowCount(0)
+    view.empty_text = ""
+    view.viewport().update()
+    assert inked() == 0
