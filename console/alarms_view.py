@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
 
-from cti.alarms.engine import AlarmEngine
+from console.alarm_list import AlarmListDialog, by_urgency
+from cti.alarms.engine import AlarmAckError, AlarmEngine
 from cti.alarms.model import (
     AGENT_KINDS,
     LINK_KINDS,
@@ -117,6 +118,26 @@ def alarm_figure(rule: str, value: float) -> str:
         return f"{value:g}"
 
 
+# Between the raise and the clear threshold (hysteresis) an alarm stays on while its figure is
+# already back on the safe side: (alarm when below?, text) says so, not "78% below 75%".
+_RECOVERING = {
+    AlarmKind.SERVICE_LEVEL: (
+        True,
+        QT_TRANSLATE_NOOP("Alarms", "Queue %1: service level %2, recovering (alarm below %3)"),
+    ),
+    AlarmKind.SL_PROJECTION: (
+        True,
+        QT_TRANSLATE_NOOP(
+            "Alarms", "Queue %1: projected service level %2, recovering (alarm below %3)"
+        ),
+    ),
+    AlarmKind.ABANDON_RATE: (
+        False,
+        QT_TRANSLATE_NOOP("Alarms", "Queue %1: abandon rate %2, recovering (alarm above %3)"),
+    ),
+}
+
+
 def described_alarm(k: AlarmKind, label: str, v: float | None, thr: float | None) -> str | None:
     f = _figure(k)
     texts = {
@@ -133,6 +154,11 @@ def described_alarm(k: AlarmKind, label: str, v: float | None, thr: float | None
         AlarmKind.AGENT_WRAP_UP: lambda: _t("Agent %1: in wrap-up for %2 (limit %3)"),
         AlarmKind.AGENT_NOT_READY: lambda: _t("Agent %1: not ready for %2 (limit %3)"),
     }
+    recovering = _RECOVERING.get(k)
+    if recovering is not None and v is not None and thr is not None:
+        below, text = recovering
+        if (v >= thr) if below else (v <= thr):
+            return _fill(_t(text), f(v), f(thr)).replace("%1", label)
     make = texts.get(k)
     if make is None:
         return None
@@ -204,6 +230,7 @@ class AlarmStrip(QFrame):
     """
 
     acknowledge_requested = Signal(int)
+    list_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -218,7 +245,7 @@ class AlarmStrip(QFrame):
             w = item.widget()
             if w is not None:
                 w.deleteLater()
-        shown = sorted(alarms, key=lambda a: (-int(a.severity), a.raised_at))[:4]
+        shown = by_urgency(alarms)[:4]
         for a in shown:
             colour = "#b3261e" if a.severity is Severity.CRITICAL else "#b36b00"
             mark = "▲" if a.severity is Severity.CRITICAL else "●"
@@ -237,7 +264,11 @@ class AlarmStrip(QFrame):
                 )
                 self._lay.addWidget(btn)
         if len(alarms) > len(shown):
-            self._lay.addWidget(QLabel(_t("+%1 more").replace("%1", str(len(alarms) - len(shown)))))
+            more = QPushButton(_t("+%1 more…").replace("%1", str(len(alarms) - len(shown))))
+            more.setObjectName("alarmsMore")
+            more.setToolTip(_t("All active alarms"))
+            more.clicked.connect(self.list_requested)
+            self._lay.addWidget(more)
         self._lay.addStretch(1)
         self.setVisible(bool(alarms))
 
@@ -279,6 +310,8 @@ class AlarmController(QObject):
         self.timer.setInterval(1000)
         self.timer.timeout.connect(self.evaluate)
         strip.acknowledge_requested.connect(self.acknowledge)
+        strip.list_requested.connect(self.show_list)
+        self.list_dialog: AlarmListDialog | None = None
 
     def start(self) -> None:
         self.timer.start()
@@ -295,9 +328,7 @@ class AlarmController(QObject):
         for tr in transitions:
             self._route(tr)
         if transitions:
-            active = self.engine.active()
-            self.strip.show_alarms(active)
-            self.alarms_changed.emit(active)
+            self._show(self.engine.active())
         if self.outputs is not None and self.outputs.devices.wallboard_port:
             from cti.serial.wallboard import floor_content
 
@@ -363,21 +394,57 @@ class AlarmController(QObject):
         )
         return text if ok else None
 
-    def acknowledge(self, alarm_id: int) -> bool:
-        alarm = self.engine.alarm(alarm_id)
-        if alarm is None:
-            return False
-        comment = self.ask_comment(alarm_text(alarm))
-        if comment is None:
-            return False
-        tr = self.engine.acknowledge(alarm_id, self.supervisor(), comment)
-        handle = self._handles.get(alarm_id)
-        if self.record is not None and handle is not None:
-            self.record.alarm_acknowledged(handle, comment, ts=tr.at)
-        active = self.engine.active()
+    def _show(self, active: tuple[Alarm, ...]) -> None:
         self.strip.show_alarms(active)
+        if self.list_dialog is not None and self.list_dialog.isVisible():
+            self.list_dialog.show_alarms(active)
         self.alarms_changed.emit(active)
-        return True
+
+    def show_list(self) -> AlarmListDialog:
+        """The list of every active alarm (opened from the strip's "+N more")."""
+        if self.list_dialog is None:
+            self.list_dialog = AlarmListDialog(alarm_text, self.strip.window())
+            self.list_dialog.acknowledge_requested.connect(self.acknowledge_many)
+        self.list_dialog.show_alarms(self.engine.active())
+        self.list_dialog.show()
+        self.list_dialog.raise_()
+        self.list_dialog.activateWindow()
+        return self.list_dialog
+
+    def acknowledge(self, alarm_id: int) -> bool:
+        return self.acknowledge_many([alarm_id]) == 1
+
+    def acknowledge_many(self, alarm_ids: list[int]) -> int:
+        """Acknowledge these alarms with one comment (asked once); returns how many were."""
+        alarms = [
+            a
+            for a in (self.engine.alarm(i) for i in alarm_ids)
+            if a is not None and not a.acknowledged_by
+        ]
+        if not alarms:
+            return 0
+        if len(alarms) == 1:
+            question = alarm_text(alarms[0])
+        else:
+            question = _t("%1 alarms, the first: %2").replace("%1", str(len(alarms)))
+            question = question.replace("%2", alarm_text(alarms[0]))
+        comment = self.ask_comment(question)
+        if comment is None:
+            return 0
+        who = self.supervisor()
+        done = 0
+        for a in alarms:
+            try:
+                tr = self.engine.acknowledge(a.alarm_id, who, comment)
+            except AlarmAckError as exc:  # cleared while the comment was being written
+                log.info("not acknowledged: %s", exc)
+                continue
+            done += 1
+            handle = self._handles.get(a.alarm_id)
+            if self.record is not None and handle is not None:
+                self.record.alarm_acknowledged(handle, comment, ts=tr.at)
+        self._show(self.engine.active())
+        return done
 
 
 class LazyAlarmSound:

@@ -133,17 +133,31 @@ def _message(kind: AlarmKind, reading: _Reading, threshold: float | None) -> str
     if kind is AlarmKind.SIP_UNREGISTERED:
         return "Supervisor phone not registered: monitoring unavailable"
     val = 0.0 if v is None else v
+    # Between the raise and the clear threshold (hysteresis) the alarm stays on while the
+    # figure is already back on the safe side: say so, not "78% below 75%".
     if kind is AlarmKind.SERVICE_LEVEL:
+        if val >= thr:
+            return (
+                f"Queue {label}: service level {val:.0%}, recovering "
+                f"(alarm below {thr:.0%}, target {reading.target:.0%})"
+            )
         return (
             f"Queue {label}: service level {val:.0%} below {thr:.0%} (target {reading.target:.0%})"
         )
     if kind is AlarmKind.SL_PROJECTION:
+        if val >= thr:
+            return (
+                f"Queue {label}: projected service level {val:.0%}, recovering "
+                f"(alarm below {thr:.0%})"
+            )
         return f"Queue {label}: projected service level {val:.0%} below {thr:.0%}"
     if kind is AlarmKind.WAITING:
         return f"Queue {label}: {int(val)} calls waiting (limit {thr:g})"
     if kind is AlarmKind.LONGEST_WAIT:
         return f"Queue {label}: longest wait {_fmt_duration(val)} (limit {_fmt_duration(thr)})"
     if kind is AlarmKind.ABANDON_RATE:
+        if val <= thr:
+            return f"Queue {label}: abandon rate {val:.0%}, recovering (alarm above {thr:.0%})"
         return f"Queue {label}: abandon rate {val:.0%} above {thr:.0%}"
     if kind is AlarmKind.AGENT_TALKING:
         return f"Agent {label}: on one call for {_fmt_duration(val)} (limit {_fmt_duration(thr)})"

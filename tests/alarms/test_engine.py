@@ -219,6 +219,34 @@ def test_service_level_message_uses_absolute_thresholds() -> None:
     assert t.alarm.message == "Queue VIP: service level 75% below 80% (target 80%)"
 
 
+def test_a_figure_back_past_its_threshold_reads_as_recovering_until_it_clears() -> None:
+    """Hysteresis keeps the alarm on between the raise (80 %) and the clear (83 %) level: the
+    message must not say "81% below 80%" then (the strip, wallboard and SMS show it)."""
+    clock = Clock()
+    rules = AlarmRules(
+        queue_default=QueueRules(
+            service_level=Rule.below(0.0, 0.03, W, relative_to_target=True, min_calls=1)
+        )
+    )
+    engine = AlarmEngine(rules, clock)
+
+    def reading(level: float) -> list[AlarmTransition]:
+        clock.now += 1
+        fig = QueueFigures(
+            "vip", service_level=level, sl_calls=8, sl_target=0.8, display_name="VIP"
+        )
+        return engine.evaluate([fig], [], UP)
+
+    assert [t.kind for t in reading(0.75)] == [R]
+    assert reading(0.81) == []  # still on: not yet back to 83 %
+    (alarm,) = engine.active()
+    assert alarm.message == "Queue VIP: service level 81%, recovering (alarm below 80%, target 80%)"
+    reading(0.78)
+    (alarm,) = engine.active()
+    assert alarm.message == "Queue VIP: service level 78% below 80% (target 80%)"
+    assert [t.kind for t in reading(0.84)] == [C]
+
+
 def test_projection_longest_wait_and_abandon_rate() -> None:
     clock = Clock()
     rules = hotline_defaults()

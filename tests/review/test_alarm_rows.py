@@ -183,3 +183,126 @@ def test_severity_changes_and_escalation_are_recorded_and_reviewed(
     shown = table.data(table.index(0, column))
     assert "→ Critical" in shown and "Escalated (not acknowledged in time)" in shown
     win.close()
+
+
+class BadEvening:
+    """Seven queues far below target and three agents on very long calls: ten alarms."""
+
+    is_live = True
+
+    def queues(self) -> list[Any]:
+        out = []
+        for i in range(7):
+            q = urban(waiting=0, sl_percent=40.0 + i, offered=30, abandon_percent=0.0)
+            q.name = f"urban-{i}"
+            out.append(q)
+        return out
+
+    def agents(self) -> list[Any]:
+        return [
+            SimpleNamespace(
+                interface=f"PJSIP/10{i:02d}",
+                name=f"座席{i}",
+                state=AgentState.TALKING,
+                state_since=T0 - 3600,
+                reason=None,
+            )
+            for i in range(3)
+        ]
+
+
+def test_every_alarm_is_listed_and_several_are_acknowledged_with_one_comment(
+    qtbot: Any, tmp_path: Path
+) -> None:
+    """The strip has room for four; the rest used to be a "+6 more" that led nowhere."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    path = tmp_path / "evening.sqlite3"
+    strip = AlarmStrip()
+    qtbot.addWidget(strip)
+    strip.show()
+    asked: list[str] = []
+    with open_record(path, "王班长", "desk-2") as rec:
+        alarms = AlarmController(
+            BadEvening(),
+            strip,
+            rec,
+            supervisor=lambda: rec.supervisor,
+            link_up=lambda: True,
+            clock=lambda: T0,
+            ask_comment=lambda text: asked.append(text) or "已加派座席",
+        )
+        raised = alarms.evaluate()
+        assert len(raised) == 10
+        more = strip.findChild(QPushButton, "alarmsMore")
+        assert more is not None and more.text() == "+6 more…"
+        qtbot.mouseClick(more, Qt.MouseButton.LeftButton)
+        dialog = alarms.list_dialog
+        assert dialog is not None and dialog.isVisible()
+        assert dialog.table.rowCount() == 10
+        assert dialog.summary.text() == "10 active alarms, 10 not acknowledged"
+        texts = [dialog.table.item(r, 2).text() for r in range(10)]
+        assert any("urban-6" in t for t in texts) and any("座席2" in t for t in texts)
+        assert not dialog.ack_button.isEnabled()
+
+        picked = (1, 4, 8)
+        ids = [dialog._ids[r] for r in picked]
+        for r in picked:
+            dialog.table.selectionModel().select(
+                dialog.table.model().index(r, 0),
+                QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows,
+            )
+        assert dialog.selected_ids() == ids
+        qtbot.mouseClick(dialog.ack_button, Qt.MouseButton.LeftButton)
+        assert len(asked) == 1 and asked[0].startswith("3 alarms, the first: ")
+        assert {a.alarm_id for a in alarms.engine.active() if a.acknowledged_by} == set(ids)
+        assert dialog.summary.text() == "10 active alarms, 7 not acknowledged"
+        # acknowledged ones go after the open ones, and name who acknowledged them
+        assert [dialog.table.item(r, 3).text() for r in range(10)][-3:] == ["王班长"] * 3
+        # the strip's four are alarms nobody has acknowledged yet
+        from PySide6.QtWidgets import QLabel
+
+        in_strip = [strip._lay.itemAt(i).widget() for i in range(strip._lay.count())]
+        labels = [w.text() for w in in_strip if isinstance(w, QLabel)]
+        assert len(labels) == 4 and not any("acknowledged" in t for t in labels), labels
+        # a second acknowledgement of the same alarms asks nothing and changes nothing
+        assert alarms.acknowledge_many(ids) == 0 and len(asked) == 1
+        dialog.close()
+        alarms.stop()
+    with open_review(path) as review:
+        acked = [a for a in review.alarms() if a.acks]
+    assert len(acked) == 3
+    assert all(
+        [(k.supervisor, k.comment) for k in a.acks] == [("王班长", "已加派座席")] for a in acked
+    )
+
+
+def test_a_recovering_figure_is_not_shown_as_below_its_threshold(qapp: Any) -> None:
+    """Seen on the 2,000-agent floor: "服务水平 78% 低于 75%" while the alarm waited to clear."""
+    from console.alarms_view import described_alarm
+    from console.i18n import Translations
+    from cti.alarms.model import AlarmKind
+
+    sl = AlarmKind.SERVICE_LEVEL
+    assert described_alarm(sl, "urban", 0.72, 0.75) == "Queue urban: service level 72% below 75%"
+    assert (
+        described_alarm(sl, "urban", 0.78, 0.75)
+        == "Queue urban: service level 78%, recovering (alarm below 75%)"
+    )
+    assert (
+        described_alarm(AlarmKind.ABANDON_RATE, "urban", 0.04, 0.05)
+        == "Queue urban: abandon rate 4%, recovering (alarm above 5%)"
+    )
+    assert (
+        described_alarm(AlarmKind.ABANDON_RATE, "urban", 0.07, 0.05)
+        == "Queue urban: abandon rate 7% above 5%"
+    )
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN") == "zh_CN"
+    try:
+        assert (
+            described_alarm(sl, "power-194", 0.78, 0.75)
+            == "技能组 power-194：服务水平 78%，正在回升（告警线 75%）"
+        )
+    finally:
+        translations.apply("en")
