@@ -327,6 +327,15 @@ class AlarmController(QObject):
         transitions += self.engine.tick()
         for tr in transitions:
             self._route(tr)
+        # One alert per tick, the most severe: a 200-queue floor can raise a hundred alarms
+        # at once, and each alert opens the sound device on this (the GUI) thread.
+        loud = [
+            tr.alarm.severity
+            for tr in transitions
+            if tr.kind in (TransitionKind.RAISED, TransitionKind.ESCALATED)
+        ]
+        if loud:
+            self._sound(max(loud))
         if transitions:
             self._show(self.engine.active())
         if self.outputs is not None and self.outputs.devices.wallboard_port:
@@ -350,7 +359,6 @@ class AlarmController(QObject):
                     details={"value": a.value, "threshold": a.threshold},
                     ts=tr.at,
                 )
-            self._sound(a)
         elif tr.kind is TransitionKind.CLEARED:
             handle = self._handles.pop(a.alarm_id, None)
             if rec is not None and handle is not None:
@@ -364,7 +372,6 @@ class AlarmController(QObject):
                 self.outputs.text_on_call(
                     _t("Hotline alarm not acknowledged: %1").replace("%1", a.message)
                 )
-            self._sound(a)
 
     def _record_change(self, tr: AlarmTransition, change: str) -> None:
         a = tr.alarm
@@ -380,11 +387,11 @@ class AlarmController(QObject):
             ts=tr.at,
         )
 
-    def _sound(self, a: Alarm) -> None:
+    def _sound(self, severity: Severity) -> None:
         if self.sound is None:
             return
         try:
-            self.sound.play(a.severity)
+            self.sound.play(severity)
         except Exception as exc:
             log.warning("alarm sound unavailable: %s", exc)
 

@@ -222,6 +222,7 @@ def test_every_alarm_is_listed_and_several_are_acknowledged_with_one_comment(
     qtbot.addWidget(strip)
     strip.show()
     asked: list[str] = []
+    played: list[Any] = []
     with open_record(path, "王班长", "desk-2") as rec:
         alarms = AlarmController(
             BadEvening(),
@@ -229,11 +230,14 @@ def test_every_alarm_is_listed_and_several_are_acknowledged_with_one_comment(
             rec,
             supervisor=lambda: rec.supervisor,
             link_up=lambda: True,
+            sound=SimpleNamespace(play=played.append),
             clock=lambda: T0,
             ask_comment=lambda text: asked.append(text) or "已加派座席",
         )
         raised = alarms.evaluate()
         assert len(raised) == 10
+        # one alert for the ten, at the most severe (each opens the sound device)
+        assert played == [max(t.alarm.severity for t in raised)]
         more = strip.findChild(QPushButton, "alarmsMore")
         assert more is not None and more.text() == "+6 more…"
         qtbot.mouseClick(more, Qt.MouseButton.LeftButton)
