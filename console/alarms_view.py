@@ -222,6 +222,22 @@ def figures_from_store(store: Any, now: float) -> tuple[list[QueueFigures], list
     return queues, agents
 
 
+SMS_LISTED = 3  # alarms named in one escalation text; the rest are counted
+
+
+def escalation_text(alarms: list[Alarm]) -> str:
+    """One SMS for the alarms that escalated in the same second: on a bad evening a hundred
+    can, and the on-call manager needs one message, not a hundred (a modem sends one in
+    about five seconds)."""
+    if len(alarms) == 1:
+        return _t("Hotline alarm not acknowledged: %1").replace("%1", alarms[0].message)
+    named = "; ".join(a.message for a in by_urgency(alarms)[:SMS_LISTED])
+    rest = len(alarms) - SMS_LISTED
+    text = _t("%1 hotline alarms not acknowledged: %2").replace("%1", str(len(alarms)))
+    text = text.replace("%2", named)
+    return text + (_t(" (and %1 more)").replace("%1", str(rest)) if rest > 0 else "")
+
+
 class AlarmStrip(QFrame):
     """The row of active alarms; each with its text and an Acknowledge button.
 
@@ -336,6 +352,9 @@ class AlarmController(QObject):
         ]
         if loud:
             self._sound(max(loud))
+        escalated = [tr.alarm for tr in transitions if tr.kind is TransitionKind.ESCALATED]
+        if escalated and self.outputs is not None:
+            self.outputs.text_on_call(escalation_text(escalated))
         if transitions:
             self._show(self.engine.active())
         if self.outputs is not None and self.outputs.devices.wallboard_port:
@@ -368,10 +387,6 @@ class AlarmController(QObject):
         elif tr.kind is TransitionKind.ESCALATED:
             self._record_change(tr, "escalated")
             log.warning("alarm escalated (not acknowledged in time): %s", a.message)
-            if self.outputs is not None:
-                self.outputs.text_on_call(
-                    _t("Hotline alarm not acknowledged: %1").replace("%1", a.message)
-                )
 
     def _record_change(self, tr: AlarmTransition, change: str) -> None:
         a = tr.alarm

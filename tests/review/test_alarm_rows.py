@@ -310,3 +310,30 @@ def test_a_recovering_figure_is_not_shown_as_below_its_threshold(qapp: Any) -> N
         )
     finally:
         translations.apply("en")
+
+
+def test_alarms_escalating_together_send_one_text(qtbot: Any) -> None:
+    """Alarms left unacknowledged escalate in the same second: the on-call manager gets one
+    SMS naming the worst three and counting the rest, not one each."""
+    strip = AlarmStrip()
+    qtbot.addWidget(strip)
+    now = [T0]
+    texts: list[str] = []
+    outputs = SimpleNamespace(text_on_call=texts.append, devices=SimpleNamespace(wallboard_port=""))
+    alarms = AlarmController(
+        BadEvening(),
+        strip,
+        None,
+        supervisor=lambda: "王班长",
+        link_up=lambda: True,
+        outputs=outputs,
+        clock=lambda: now[0],
+    )
+    assert len(alarms.evaluate()) == 10
+    now[0] += 3600  # long past every escalation delay
+    escalated = [t for t in alarms.evaluate() if t.kind.value == "escalated"]
+    assert len(escalated) > 3
+    assert len(texts) == 1
+    assert texts[0].startswith(f"{len(escalated)} hotline alarms not acknowledged: ")
+    assert texts[0].count("; ") == 2 and texts[0].endswith(f" (and {len(escalated) - 3} more)")
+    alarms.stop()
