@@ -55,6 +55,7 @@ class AlarmListDialog(QDialog):
         self.resize(760, 420)
         self._describe = describe
         self._ids: list[int] = []
+        self._rows: list[tuple[int, str, str | None]] = []
         self.summary = QLabel()
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(
@@ -81,8 +82,12 @@ class AlarmListDialog(QDialog):
 
     def show_alarms(self, alarms: Sequence[Alarm]) -> None:
         """Refill the list, keeping the supervisor's selection of alarms still active."""
-        selected = set(self.selected_ids())
         ordered = by_urgency(alarms)
+        rows = [(a.alarm_id, self._describe(a), a.acknowledged_by) for a in ordered]
+        if rows == self._rows:
+            return  # called every second: leave the table (and its scrolling) alone
+        self._rows = rows
+        selected = set(self.selected_ids())
         self._ids = [a.alarm_id for a in ordered]
         self.table.setRowCount(len(ordered))
         for row, a in enumerate(ordered):
@@ -91,7 +96,7 @@ class AlarmListDialog(QDialog):
             cells = (
                 _t("Critical") if critical else _t("Warning"),
                 datetime.fromtimestamp(a.raised_at).strftime("%H:%M:%S"),
-                self._describe(a),
+                rows[row][1],
                 a.acknowledged_by or "",
             )
             for column, text in enumerate(cells):

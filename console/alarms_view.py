@@ -253,25 +253,37 @@ class AlarmStrip(QFrame):
         self.setObjectName("alarmStrip")
         self._lay = QHBoxLayout(self)
         self._lay.setContentsMargins(6, 3, 6, 3)
+        self._labels: list[QLabel] = []
+        self._layout: tuple[object, ...] = ()
         self.hide()
 
     def show_alarms(self, alarms: tuple[Alarm, ...]) -> None:
+        """Show the four most urgent alarms. Called every tick: when the same alarms stay,
+        only their figures are rewritten in place, so a button the supervisor is about to
+        click is not swapped under the pointer."""
+        shown = by_urgency(alarms)[:4]
+        texts = [self._text(a) for a in shown]
+        layout = (tuple((a.alarm_id, bool(a.acknowledged_by)) for a in shown), len(alarms))
+        if layout == self._layout:
+            for label, text, a in zip(self._labels, texts, shown, strict=True):
+                if label.text() != text:
+                    label.setText(text)
+                    label.setToolTip(alarm_text(a))
+            return
+        self._layout = layout
         while self._lay.count():
             item = self._lay.takeAt(0)
             w = item.widget()
             if w is not None:
                 w.deleteLater()
-        shown = by_urgency(alarms)[:4]
-        for a in shown:
+        self._labels = []
+        for a, text in zip(shown, texts, strict=True):
             colour = "#b3261e" if a.severity is Severity.CRITICAL else "#b36b00"
-            mark = "▲" if a.severity is Severity.CRITICAL else "●"
-            text = f"{mark} {alarm_text(a)}"
-            if a.acknowledged_by:
-                text += "  " + _t("(acknowledged)")
             label = QLabel(text)
             label.setStyleSheet(f"color: {colour}; font-weight: bold;")
             label.setToolTip(alarm_text(a))
             self._lay.addWidget(label)
+            self._labels.append(label)
             if not a.acknowledged_by:
                 btn = QPushButton(_t("Acknowledge"))
                 btn.setObjectName(f"ack_{a.alarm_id}")
@@ -287,6 +299,12 @@ class AlarmStrip(QFrame):
             self._lay.addWidget(more)
         self._lay.addStretch(1)
         self.setVisible(bool(alarms))
+
+    @staticmethod
+    def _text(a: Alarm) -> str:
+        mark = "▲" if a.severity is Severity.CRITICAL else "●"
+        text = f"{mark} {alarm_text(a)}"
+        return text + "  " + _t("(acknowledged)") if a.acknowledged_by else text
 
 
 class AlarmController(QObject):
@@ -355,12 +373,16 @@ class AlarmController(QObject):
         escalated = [tr.alarm for tr in transitions if tr.kind is TransitionKind.ESCALATED]
         if escalated and self.outputs is not None:
             self.outputs.text_on_call(escalation_text(escalated))
+        active = self.engine.active()
         if transitions:
-            self._show(self.engine.active())
+            self._show(active)
+        else:
+            # the same alarms, their figures moving: the strip and the list follow them
+            self._refresh(active)
         if self.outputs is not None and self.outputs.devices.wallboard_port:
             from cti.serial.wallboard import floor_content
 
-            self.outputs.publish(floor_content(queues, self.engine.active()))
+            self.outputs.publish(floor_content(queues, active))
         return transitions
 
     def _route(self, tr: AlarmTransition) -> None:
@@ -417,10 +439,13 @@ class AlarmController(QObject):
         return text if ok else None
 
     def _show(self, active: tuple[Alarm, ...]) -> None:
+        self._refresh(active)
+        self.alarms_changed.emit(active)
+
+    def _refresh(self, active: tuple[Alarm, ...]) -> None:
         self.strip.show_alarms(active)
         if self.list_dialog is not None and self.list_dialog.isVisible():
             self.list_dialog.show_alarms(active)
-        self.alarms_changed.emit(active)
 
     def show_list(self) -> AlarmListDialog:
         """The list of every active alarm (opened from the strip's "+N more")."""

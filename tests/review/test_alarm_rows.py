@@ -337,3 +337,33 @@ def test_alarms_escalating_together_send_one_text(qtbot: Any) -> None:
     assert texts[0].startswith(f"{len(escalated)} hotline alarms not acknowledged: ")
     assert texts[0].count("; ") == 2 and texts[0].endswith(f" (and {len(escalated) - 3} more)")
     alarms.stop()
+
+
+class SlidingQueue(FloorFigures):
+    """FloorFigures' queue, its service level set by the test."""
+
+    def __init__(self) -> None:
+        self.sl = 50.0
+
+    def queues(self) -> list[Any]:
+        return [urban(waiting=0, sl_percent=self.sl, offered=30, abandon_percent=0.0)]
+
+
+def test_the_strip_follows_the_figures_without_swapping_its_buttons(qtbot: Any) -> None:
+    """An alarm's figure moves every second while nothing is raised or cleared: the strip
+    shows the current one, and the Acknowledge button under the pointer stays the same."""
+    floor = SlidingQueue()
+    strip = AlarmStrip()
+    qtbot.addWidget(strip)
+    alarms = AlarmController(
+        floor, strip, None, supervisor=lambda: "王班长", link_up=lambda: True, clock=lambda: T0
+    )
+    raised = alarms.evaluate()
+    sl = next(t.alarm for t in raised if t.alarm.key.kind.value == "service_level")
+    button = strip.findChild(QPushButton, f"ack_{sl.alarm_id}")
+    floor.sl = 55.0
+    assert alarms.evaluate() == []  # still critical: no transition
+    texts = [label.text() for label in strip._labels]
+    assert any("service level 55% below 75%" in t for t in texts), texts
+    assert strip.findChild(QPushButton, f"ack_{sl.alarm_id}") is button
+    alarms.stop()
