@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QInputDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QInputDialog, QPushButton, QWidget
 
 from console.alarm_list import AlarmListDialog, by_urgency
 from cti.alarms.engine import AlarmAckError, AlarmEngine
@@ -31,6 +31,7 @@ from cti.alarms.model import (
 )
 from cti.alarms.rules import hotline_defaults
 from cti.state.agent_state import AgentState
+from widgets.elided_label import ElidedLabel
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +254,7 @@ class AlarmStrip(QFrame):
         self.setObjectName("alarmStrip")
         self._lay = QHBoxLayout(self)
         self._lay.setContentsMargins(6, 3, 6, 3)
-        self._labels: list[QLabel] = []
+        self._labels: list[ElidedLabel] = []
         self._layout: tuple[object, ...] = ()
         self.hide()
 
@@ -279,7 +280,7 @@ class AlarmStrip(QFrame):
         self._labels = []
         for a, text in zip(shown, texts, strict=True):
             colour = "#b3261e" if a.severity is Severity.CRITICAL else "#b36b00"
-            label = QLabel(text)
+            label = ElidedLabel(text)
             label.setStyleSheet(f"color: {colour}; font-weight: bold;")
             label.setToolTip(alarm_text(a))
             self._lay.addWidget(label)

@@ -367,3 +367,33 @@ def test_the_strip_follows_the_figures_without_swapping_its_buttons(qtbot: Any) 
     assert any("service level 55% below 75%" in t for t in texts), texts
     assert strip.findChild(QPushButton, f"ack_{sl.alarm_id}") is button
     alarms.stop()
+
+
+def test_long_alarm_texts_shorten_instead_of_widening_the_window(qtbot: Any) -> None:
+    """Seen on the 2,000-agent floor: four long alarm texts made the main window 2,141 pixels
+    wide on a 1,920-pixel screen. The strip now fits the window; each text ends in "…"."""
+    from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    body = QWidget()
+    strip = AlarmStrip()
+    QVBoxLayout(body).addWidget(strip)
+    window.setCentralWidget(body)
+    alarms = AlarmController(
+        BadEvening(),
+        strip,
+        None,
+        supervisor=lambda: "王班长",
+        link_up=lambda: True,
+        clock=lambda: T0,
+    )
+    alarms.evaluate()
+    window.resize(1000, 300)
+    window.show()
+    qtbot.waitUntil(lambda: window.width() == 1000, timeout=5000)
+    assert window.minimumSizeHint().width() <= 1000
+    assert sum(label.width() for label in strip._labels) < 1000
+    image = strip._labels[0].grab().toImage()
+    assert not image.isNull() and image.width() == strip._labels[0].width()
+    alarms.stop()
