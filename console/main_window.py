@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QVBoxLayout, QWidget
 
 from console.i18n import LANGUAGES
+from widgets.elided_label import ElidedLabel
 
 
 class MainWindow(QMainWindow):
@@ -50,6 +51,7 @@ class MainWindow(QMainWindow):
         self.monitor_banner = QLabel()
         self.monitor_banner.setObjectName("monitorBanner")
         self.monitor_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.monitor_banner.setWordWrap(True)
         self.monitor_banner.hide()
         self.top_area.addWidget(self.monitor_banner)
 
@@ -65,13 +67,14 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.floor, 1)
         self.setCentralWidget(central)
 
-        self.link_label = QLabel()
+        # A PBX error or a record's path can be long: these shorten, not widen the window.
+        self.link_label = ElidedLabel()
         self.link_label.setObjectName("linkLabel")
         self.sip_label = QLabel()
         self.sip_label.setObjectName("sipLabel")
         self.freshness_label = QLabel()
         self.freshness_label.setObjectName("freshnessLabel")
-        self.record_label = QLabel()
+        self.record_label = ElidedLabel()
         self.record_label.setObjectName("recordLabel")
         for w in (self.link_label, self.sip_label, self.freshness_label, self.record_label):
             self.statusBar().addPermanentWidget(w)

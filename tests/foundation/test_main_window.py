@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -113,3 +114,17 @@ def test_settings_changes_and_the_session_are_in_the_record(console, qtbot) -> N
     me = default_supervisor()
     assert who and all(sup == me and ws for sup, ws in who)
     assert sessions == [(me, "ok", "os_user"), (me, "signed_out", "console_closed")]
+
+
+def test_a_long_pbx_error_does_not_widen_the_main_window(qtbot: Any) -> None:
+    from console.main_window import MainWindow
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.resize(1000, 600)
+    window.show()
+    detail = "connection refused by 192.0.2.10:5038 " * 12  # an unreachable PBX, at length
+    window.set_link_state("backoff", detail)
+    window.show_monitor_banner("正在监听 王芳 (1001)，按 W 密语、B 强插、S 结束。" * 6)
+    assert window.minimumSizeHint().width() <= 1000
+    assert window.link_label.text().endswith(f"({detail})")  # whole, for tests and tooltips
