@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -31,6 +31,7 @@ from PySide6.QtGui import QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QDateTimeEdit,
     QFileDialog,
@@ -451,6 +452,13 @@ class ReviewWindow(QMainWindow):
         self.supervisor = self._combo(review.supervisors())
         self.agent_names = review.agent_names()
         self.agent = self._combo(review.agents(), self._agent_label)
+        # A floor of 2,000 agents: type part of a name or an extension to find one.
+        self.agent.setEditable(True)
+        self.agent.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        finder = self.agent.completer()
+        finder.setFilterMode(Qt.MatchFlag.MatchContains)
+        finder.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        finder.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.queue = self._combo(review.queues())
         self.action = self._combo(review.action_names())
         self.apply_btn = QPushButton(self.tr("Apply filter"))
@@ -621,6 +629,29 @@ class ReviewWindow(QMainWindow):
             c.addItem(label(v), v)
         return c
 
+    def chosen_agent(self) -> str | None:
+        """The agent typed or picked in the filter: the item whose label is the text, else
+        the only one containing it ("1017", "王芳"); None for all (or nothing matching,
+        which the status bar says)."""
+        text = self.agent.currentText().strip()
+        exact = self.agent.findText(text, Qt.MatchFlag.MatchFixedString)
+        if exact >= 0:
+            return cast("str | None", self.agent.itemData(exact))
+        if not text:
+            return None
+        found = [
+            i
+            for i in range(1, self.agent.count())
+            if text.casefold() in self.agent.itemText(i).casefold()
+        ]
+        if len(found) == 1:
+            return cast("str | None", self.agent.itemData(found[0]))
+        self.statusBar().showMessage(
+            self.tr("No single agent matches “%1”: showing all agents.").replace("%1", text),
+            10000,
+        )
+        return None
+
     def _agent_label(self, interface: str) -> str:
         """The agent as the filter and the timeline show it: "王芳 · 1017", else the interface."""
         name = self.agent_names.get(interface)
@@ -631,7 +662,7 @@ class ReviewWindow(QMainWindow):
             start=epoch(self.date_from.dateTime().toPython(), self.zone),
             end=epoch(self.date_to.dateTime().toPython(), self.zone),
             supervisor=self.supervisor.currentData(),
-            agent=self.agent.currentData(),
+            agent=self.chosen_agent(),
             queue=self.queue.currentData(),
             action=self.action.currentData(),
         )
@@ -650,7 +681,7 @@ class ReviewWindow(QMainWindow):
     def timeline_agents(self) -> list[str]:
         """Whom the timeline lists: the filter's agent, else the filter's queue's members,
         else every agent of the record."""
-        agent, queue = self.agent.currentData(), self.queue.currentData()
+        agent, queue = self.chosen_agent(), self.queue.currentData()
         if agent:
             return [agent]
         return self.review.queue_members(queue) if queue else self.review.agents()

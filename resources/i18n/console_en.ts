@@ -117,17 +117,17 @@
 <context>
     <name>Alarms</name>
     <message>
-        <location filename="../../console/alarms_view.py" line="126" />
+        <location filename="../../console/alarms_view.py" line="127" />
         <source>Queue %1: service level %2, recovering (alarm below %3)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/alarms_view.py" line="130" />
+        <location filename="../../console/alarms_view.py" line="131" />
         <source>Queue %1: projected service level %2, recovering (alarm below %3)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/alarms_view.py" line="136" />
+        <location filename="../../console/alarms_view.py" line="137" />
         <source>Queue %1: abandon rate %2, recovering (alarm above %3)</source>
         <translation type="unfinished" />
     </message>
@@ -250,122 +250,122 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="155" />
+        <location filename="../../console/main_window.py" line="158" />
         <source>Hotline Supervisor Console</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="156" />
+        <location filename="../../console/main_window.py" line="159" />
         <source>&amp;File</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="157" />
+        <location filename="../../console/main_window.py" line="160" />
         <source>&amp;Open record…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="158" />
+        <location filename="../../console/main_window.py" line="161" />
         <source>&amp;Settings…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="159" />
+        <location filename="../../console/main_window.py" line="162" />
         <source>&amp;Quit</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="160" />
+        <location filename="../../console/main_window.py" line="163" />
         <source>&amp;View</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="161" />
+        <location filename="../../console/main_window.py" line="164" />
         <source>&amp;Language</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="162" />
+        <location filename="../../console/main_window.py" line="165" />
         <source>&amp;Theme</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="163" />
+        <location filename="../../console/main_window.py" line="166" />
         <source>Light</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="164" />
+        <location filename="../../console/main_window.py" line="167" />
         <source>Dark</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="165" />
+        <location filename="../../console/main_window.py" line="168" />
         <source>&amp;Density</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="166" />
+        <location filename="../../console/main_window.py" line="169" />
         <source>Comfortable</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="167" />
+        <location filename="../../console/main_window.py" line="170" />
         <source>Compact</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="168" />
+        <location filename="../../console/main_window.py" line="171" />
         <source>&amp;Help</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="169" />
+        <location filename="../../console/main_window.py" line="172" />
         <source>&amp;About</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="170" />
+        <location filename="../../console/main_window.py" line="173" />
         <source>Not connected to a PBX.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="191" />
+        <location filename="../../console/main_window.py" line="194" />
         <source>not connected</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="192" />
+        <location filename="../../console/main_window.py" line="195" />
         <source>connecting…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="193" />
+        <location filename="../../console/main_window.py" line="196" />
         <source>logging in…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="194" />
+        <location filename="../../console/main_window.py" line="197" />
         <source>synchronising…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="195" />
+        <location filename="../../console/main_window.py" line="198" />
         <source>live</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="196" />
+        <location filename="../../console/main_window.py" line="199" />
         <source>login failed</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="197" />
+        <location filename="../../console/main_window.py" line="200" />
         <source>reconnecting…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="199" />
+        <location filename="../../console/main_window.py" line="202" />
         <source>PBX: %1</source>
         <translation type="unfinished" />
     </message>
@@ -373,175 +373,180 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="175" />
+        <location filename="../../console/review_window.py" line="176" />
         <source>Escalated (not acknowledged in time)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="440" />
+        <location filename="../../console/review_window.py" line="441" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="456" />
+        <location filename="../../console/review_window.py" line="464" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="458" />
+        <location filename="../../console/review_window.py" line="466" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="460" />
-        <location filename="../../console/review_window.py" line="884" />
+        <location filename="../../console/review_window.py" line="468" />
+        <location filename="../../console/review_window.py" line="915" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="464" />
+        <location filename="../../console/review_window.py" line="472" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="465" />
+        <location filename="../../console/review_window.py" line="473" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="466" />
+        <location filename="../../console/review_window.py" line="474" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="467" />
+        <location filename="../../console/review_window.py" line="475" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="468" />
+        <location filename="../../console/review_window.py" line="476" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="469" />
+        <location filename="../../console/review_window.py" line="477" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="482" />
+        <location filename="../../console/review_window.py" line="490" />
         <source>Nothing in this period and filter.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="499" />
-        <location filename="../../console/review_window.py" line="530" />
+        <location filename="../../console/review_window.py" line="507" />
+        <location filename="../../console/review_window.py" line="538" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="503" />
+        <location filename="../../console/review_window.py" line="511" />
         <source>◀ Previous</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="504" />
+        <location filename="../../console/review_window.py" line="512" />
         <source>Next ▶</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="514" />
-        <location filename="../../console/review_window.py" line="540" />
+        <location filename="../../console/review_window.py" line="522" />
+        <location filename="../../console/review_window.py" line="548" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="524" />
+        <location filename="../../console/review_window.py" line="532" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="552" />
+        <location filename="../../console/review_window.py" line="560" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="579" />
-        <location filename="../../console/review_window.py" line="818" />
+        <location filename="../../console/review_window.py" line="587" />
+        <location filename="../../console/review_window.py" line="849" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="609" />
+        <location filename="../../console/review_window.py" line="617" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="610" />
+        <location filename="../../console/review_window.py" line="618" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="611" />
+        <location filename="../../console/review_window.py" line="619" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="612" />
+        <location filename="../../console/review_window.py" line="620" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="613" />
+        <location filename="../../console/review_window.py" line="621" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="619" />
+        <location filename="../../console/review_window.py" line="627" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="643" />
-        <location filename="../../console/review_window.py" line="672" />
-        <location filename="../../console/review_window.py" line="690" />
-        <location filename="../../console/review_window.py" line="724" />
+        <location filename="../../console/review_window.py" line="650" />
+        <source>No single agent matches “%1”: showing all agents.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="674" />
+        <location filename="../../console/review_window.py" line="703" />
+        <location filename="../../console/review_window.py" line="721" />
+        <location filename="../../console/review_window.py" line="755" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="681" />
+        <location filename="../../console/review_window.py" line="712" />
         <source>Agents %1–%2 of %3</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="734" />
+        <location filename="../../console/review_window.py" line="765" />
         <source>All queues</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="798" />
+        <location filename="../../console/review_window.py" line="829" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="798" />
+        <location filename="../../console/review_window.py" line="829" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="804" />
+        <location filename="../../console/review_window.py" line="835" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="848" />
-        <location filename="../../console/review_window.py" line="872" />
+        <location filename="../../console/review_window.py" line="879" />
+        <location filename="../../console/review_window.py" line="903" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="875" />
+        <location filename="../../console/review_window.py" line="906" />
         <source>Exported %1 rows to %2</source>
         <translation type="unfinished" />
     </message>
@@ -770,7 +775,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="603" />
+        <location filename="../../console/review_window.py" line="611" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

@@ -117,17 +117,17 @@
 <context>
     <name>Alarms</name>
     <message>
-        <location filename="../../console/alarms_view.py" line="126" />
+        <location filename="../../console/alarms_view.py" line="127" />
         <source>Queue %1: service level %2, recovering (alarm below %3)</source>
         <translation>技能组 %1：服务水平 %2，正在回升（告警线 %3）</translation>
     </message>
     <message>
-        <location filename="../../console/alarms_view.py" line="130" />
+        <location filename="../../console/alarms_view.py" line="131" />
         <source>Queue %1: projected service level %2, recovering (alarm below %3)</source>
         <translation>技能组 %1：预计服务水平 %2，正在回升（告警线 %3）</translation>
     </message>
     <message>
-        <location filename="../../console/alarms_view.py" line="136" />
+        <location filename="../../console/alarms_view.py" line="137" />
         <source>Queue %1: abandon rate %2, recovering (alarm above %3)</source>
         <translation>技能组 %1：放弃率 %2，正在回落（告警线 %3）</translation>
     </message>
@@ -250,122 +250,122 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../console/main_window.py" line="155" />
+        <location filename="../../console/main_window.py" line="158" />
         <source>Hotline Supervisor Console</source>
         <translation>热线班长台</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="156" />
+        <location filename="../../console/main_window.py" line="159" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="157" />
+        <location filename="../../console/main_window.py" line="160" />
         <source>&amp;Open record…</source>
         <translation>打开记录(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="158" />
+        <location filename="../../console/main_window.py" line="161" />
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="159" />
+        <location filename="../../console/main_window.py" line="162" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="160" />
+        <location filename="../../console/main_window.py" line="163" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="161" />
+        <location filename="../../console/main_window.py" line="164" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="162" />
+        <location filename="../../console/main_window.py" line="165" />
         <source>&amp;Theme</source>
         <translation>主题(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="163" />
+        <location filename="../../console/main_window.py" line="166" />
         <source>Light</source>
         <translation>浅色</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="164" />
+        <location filename="../../console/main_window.py" line="167" />
         <source>Dark</source>
         <translation>深色</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="165" />
+        <location filename="../../console/main_window.py" line="168" />
         <source>&amp;Density</source>
         <translation>密度(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="166" />
+        <location filename="../../console/main_window.py" line="169" />
         <source>Comfortable</source>
         <translation>宽松</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="167" />
+        <location filename="../../console/main_window.py" line="170" />
         <source>Compact</source>
         <translation>紧凑</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="168" />
+        <location filename="../../console/main_window.py" line="171" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="169" />
+        <location filename="../../console/main_window.py" line="172" />
         <source>&amp;About</source>
         <translation>关于(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="170" />
+        <location filename="../../console/main_window.py" line="173" />
         <source>Not connected to a PBX.</source>
         <translation>未连接交换机。</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="191" />
+        <location filename="../../console/main_window.py" line="194" />
         <source>not connected</source>
         <translation>未连接</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="192" />
+        <location filename="../../console/main_window.py" line="195" />
         <source>connecting…</source>
         <translation>正在连接…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="193" />
+        <location filename="../../console/main_window.py" line="196" />
         <source>logging in…</source>
         <translation>正在登录…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="194" />
+        <location filename="../../console/main_window.py" line="197" />
         <source>synchronising…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="195" />
+        <location filename="../../console/main_window.py" line="198" />
         <source>live</source>
         <translation>实时</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="196" />
+        <location filename="../../console/main_window.py" line="199" />
         <source>login failed</source>
         <translation>登录失败</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="197" />
+        <location filename="../../console/main_window.py" line="200" />
         <source>reconnecting…</source>
         <translation>正在重连…</translation>
     </message>
     <message>
-        <location filename="../../console/main_window.py" line="199" />
+        <location filename="../../console/main_window.py" line="202" />
         <source>PBX: %1</source>
         <translation>交换机：%1</translation>
     </message>
@@ -373,175 +373,180 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="175" />
+        <location filename="../../console/review_window.py" line="176" />
         <source>Escalated (not acknowledged in time)</source>
         <translation>已升级（未及时确认）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="440" />
+        <location filename="../../console/review_window.py" line="441" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="456" />
+        <location filename="../../console/review_window.py" line="464" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="458" />
+        <location filename="../../console/review_window.py" line="466" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="460" />
-        <location filename="../../console/review_window.py" line="884" />
+        <location filename="../../console/review_window.py" line="468" />
+        <location filename="../../console/review_window.py" line="915" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="464" />
+        <location filename="../../console/review_window.py" line="472" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="465" />
+        <location filename="../../console/review_window.py" line="473" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="466" />
+        <location filename="../../console/review_window.py" line="474" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="467" />
+        <location filename="../../console/review_window.py" line="475" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="468" />
+        <location filename="../../console/review_window.py" line="476" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="469" />
+        <location filename="../../console/review_window.py" line="477" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="482" />
+        <location filename="../../console/review_window.py" line="490" />
         <source>Nothing in this period and filter.</source>
         <translation>所选时段和筛选条件下没有记录。</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="499" />
-        <location filename="../../console/review_window.py" line="530" />
+        <location filename="../../console/review_window.py" line="507" />
+        <location filename="../../console/review_window.py" line="538" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="503" />
+        <location filename="../../console/review_window.py" line="511" />
         <source>◀ Previous</source>
         <translation>◀ 上一页</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="504" />
+        <location filename="../../console/review_window.py" line="512" />
         <source>Next ▶</source>
         <translation>下一页 ▶</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="514" />
-        <location filename="../../console/review_window.py" line="540" />
+        <location filename="../../console/review_window.py" line="522" />
+        <location filename="../../console/review_window.py" line="548" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="524" />
+        <location filename="../../console/review_window.py" line="532" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="552" />
+        <location filename="../../console/review_window.py" line="560" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="579" />
-        <location filename="../../console/review_window.py" line="818" />
+        <location filename="../../console/review_window.py" line="587" />
+        <location filename="../../console/review_window.py" line="849" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="609" />
+        <location filename="../../console/review_window.py" line="617" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="610" />
+        <location filename="../../console/review_window.py" line="618" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="611" />
+        <location filename="../../console/review_window.py" line="619" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="612" />
+        <location filename="../../console/review_window.py" line="620" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="613" />
+        <location filename="../../console/review_window.py" line="621" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="619" />
+        <location filename="../../console/review_window.py" line="627" />
         <source>(all)</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="643" />
-        <location filename="../../console/review_window.py" line="672" />
-        <location filename="../../console/review_window.py" line="690" />
-        <location filename="../../console/review_window.py" line="724" />
+        <location filename="../../console/review_window.py" line="650" />
+        <source>No single agent matches “%1”: showing all agents.</source>
+        <translation>没有唯一匹配“%1”的座席：显示全部座席。</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="674" />
+        <location filename="../../console/review_window.py" line="703" />
+        <location filename="../../console/review_window.py" line="721" />
+        <location filename="../../console/review_window.py" line="755" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="681" />
+        <location filename="../../console/review_window.py" line="712" />
         <source>Agents %1–%2 of %3</source>
         <translation>座席 %1–%2 / 共 %3 名</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="734" />
+        <location filename="../../console/review_window.py" line="765" />
         <source>All queues</source>
         <translation>全部技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="798" />
+        <location filename="../../console/review_window.py" line="829" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="798" />
+        <location filename="../../console/review_window.py" line="829" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="804" />
+        <location filename="../../console/review_window.py" line="835" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="848" />
-        <location filename="../../console/review_window.py" line="872" />
+        <location filename="../../console/review_window.py" line="879" />
+        <location filename="../../console/review_window.py" line="903" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="875" />
+        <location filename="../../console/review_window.py" line="906" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
     </message>
@@ -770,7 +775,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="603" />
+        <location filename="../../console/review_window.py" line="611" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

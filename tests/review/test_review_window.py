@@ -397,3 +397,39 @@ def test_an_empty_table_says_so(qtbot: Any, chinese: Any) -> None:
     view.empty_text = ""
     view.viewport().update()
     assert inked() == 0
+
+
+def test_an_agent_is_found_by_typing_part_of_a_name_or_an_extension(
+    qtbot: Any, water_record: Path
+) -> None:
+    """Among 2,000 agents nobody scrolls a list: the supervisor types "1002" or "李娜"."""
+    win = ReviewWindow(open_review(water_record))
+    qtbot.addWidget(win)
+    win.show()
+    edit = win.agent.lineEdit()
+
+    def type_in(text: str) -> None:
+        edit.clear()
+        if text.isascii():
+            qtbot.keyClicks(edit, text)
+        else:  # Chinese arrives from the input method, committed as a whole
+            from PySide6.QtGui import QInputMethodEvent
+            from PySide6.QtWidgets import QApplication
+
+            event = QInputMethodEvent()
+            event.setCommitString(text)
+            QApplication.sendEvent(edit, event)
+        assert edit.text() == text
+
+    for typed in ("1002", "李娜", "李娜 · 1002"):
+        type_in(typed)
+        assert win.chosen_agent() == "PJSIP/1002", typed
+    win.tabs.setCurrentWidget(win.timeline.parentWidget())
+    qtbot.mouseClick(win.timeline_btn, Qt.MouseButton.LeftButton)
+    assert win.timeline._labels == ["李娜 · 1002"]
+    type_in("10")  # every extension has it
+    assert win.chosen_agent() is None
+    assert "showing all agents" in win.statusBar().currentMessage()
+    edit.clear()
+    assert win.chosen_agent() is None
+    win.close()
