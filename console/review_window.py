@@ -714,14 +714,18 @@ class ReviewWindow(QMainWindow):
             .replace("%2", str(first + len(agents)))
             .replace("%3", str(len(everyone)))
         )
+        rows: list[list[Segment]] = []
+        failure = ""
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             rows = self._timeline_rows(agents, day)
         except RecordError as exc:
-            QMessageBox.warning(self, self.tr("Record"), str(exc))
-            return
+            failure = str(exc)
         finally:
-            QApplication.restoreOverrideCursor()
+            QApplication.restoreOverrideCursor()  # before any message: no wait cursor over it
+        if failure:
+            QMessageBox.warning(self, self.tr("Record"), failure)
+            return
         self.timeline.set_rows([self._agent_label(a) for a in agents], rows)
 
     def _timeline_rows(self, agents: list[str], day: date) -> list[list[Segment]]:

@@ -22,6 +22,14 @@ pytestmark = [pytest.mark.gui, pytest.mark.timeout(60)]
 T0 = 1_795_337_200.0
 
 
+@pytest.fixture
+def strip(qtbot: Any) -> AlarmStrip:
+    widget = AlarmStrip()
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
 def urban(waiting: int, **current: Any) -> SimpleNamespace:
     """The queue view fields the alarm adapter reads (90 % target)."""
     return SimpleNamespace(
@@ -54,12 +62,9 @@ class FloorFigures:
 
 
 def test_alarms_name_their_queue_or_agent_and_the_acknowledgement(
-    qtbot: Any, tmp_path: Path
+    qtbot: Any, tmp_path: Path, strip: AlarmStrip
 ) -> None:
     path = tmp_path / "alarms.sqlite3"
-    strip = AlarmStrip()
-    qtbot.addWidget(strip)
-    strip.show()
     with open_record(path, "王班长", "desk-2") as rec:
         alarms = AlarmController(
             FloorFigures(),
@@ -138,11 +143,9 @@ class WaitingQueue:
 
 
 def test_severity_changes_and_escalation_are_recorded_and_reviewed(
-    qtbot: Any, tmp_path: Path
+    qtbot: Any, tmp_path: Path, strip: AlarmStrip
 ) -> None:
     path = tmp_path / "escalation.sqlite3"
-    strip = AlarmStrip()
-    qtbot.addWidget(strip)
     floor = WaitingQueue()
     clock = [T0]
     with open_record(path, "王班长", "desk-2") as rec:
@@ -212,15 +215,12 @@ class BadEvening:
 
 
 def test_every_alarm_is_listed_and_several_are_acknowledged_with_one_comment(
-    qtbot: Any, tmp_path: Path
+    qtbot: Any, tmp_path: Path, strip: AlarmStrip
 ) -> None:
     """The strip has room for four; the rest used to be a "+6 more" that led nowhere."""
     from PySide6.QtCore import QItemSelectionModel
 
     path = tmp_path / "evening.sqlite3"
-    strip = AlarmStrip()
-    qtbot.addWidget(strip)
-    strip.show()
     asked: list[str] = []
     played: list[Any] = []
     with open_record(path, "王班长", "desk-2") as rec:
@@ -312,11 +312,9 @@ def test_a_recovering_figure_is_not_shown_as_below_its_threshold(qapp: Any) -> N
         translations.apply("en")
 
 
-def test_alarms_escalating_together_send_one_text(qtbot: Any) -> None:
+def test_alarms_escalating_together_send_one_text(qtbot: Any, strip: AlarmStrip) -> None:
     """Alarms left unacknowledged escalate in the same second: the on-call manager gets one
     SMS naming the worst three and counting the rest, not one each."""
-    strip = AlarmStrip()
-    qtbot.addWidget(strip)
     now = [T0]
     texts: list[str] = []
     outputs = SimpleNamespace(text_on_call=texts.append, devices=SimpleNamespace(wallboard_port=""))
@@ -349,12 +347,12 @@ class SlidingQueue(FloorFigures):
         return [urban(waiting=0, sl_percent=self.sl, offered=30, abandon_percent=0.0)]
 
 
-def test_the_strip_follows_the_figures_without_swapping_its_buttons(qtbot: Any) -> None:
+def test_the_strip_follows_the_figures_without_swapping_its_buttons(
+    qtbot: Any, strip: AlarmStrip
+) -> None:
     """An alarm's figure moves every second while nothing is raised or cleared: the strip
     shows the current one, and the Acknowledge button under the pointer stays the same."""
     floor = SlidingQueue()
-    strip = AlarmStrip()
-    qtbot.addWidget(strip)
     alarms = AlarmController(
         floor, strip, None, supervisor=lambda: "王班长", link_up=lambda: True, clock=lambda: T0
     )
