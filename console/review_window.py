@@ -58,9 +58,10 @@ from console.record_link import SESSION_METHOD
 from console.settings_dialog import setting_label
 from cti.state.config import FloorConfig
 from cti.state.intervals import IntervalClock
-from cti.state.metrics import IntervalMetrics, combined_metrics, sl_projection, sl_terms
+from cti.state.metrics import IntervalMetrics, sl_projection, sl_terms
 from db.errors import RecordError
 from db.export import (
+    INTERVAL_COLUMNS,
     NO_END,
     NO_RESULT,
     Table,
@@ -70,6 +71,7 @@ from db.export import (
     export_csv,
     export_xlsx,
     header_lines,
+    interval_rows,
 )
 from db.floor_replay import QueueAt
 from db.review import Review, day_bounds, open_review
@@ -759,35 +761,9 @@ class ReviewWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Record"), str(exc))
             return
         self.definitions_label.setText(parts_text(parts))
-        by_start: dict[float, list[IntervalMetrics]] = {}
-        for metrics in table.values():
-            for m in metrics:
-                by_start.setdefault(m.start, []).append(m)
-        keys = sorted(by_start)
-        # All queues first, one row per interval (the chart's figures), then each queue's.
-        totals = [combined_metrics(by_start[k]) for k in keys]
-        everyone = self.tr("All queues")
-        rows = [self._interval_row(everyone, m) for m in totals]
-        for q, metrics in sorted(table.items()):
-            rows += [self._interval_row(q, m) for m in metrics]
-        self.interval_model.set_table(
-            Table(
-                "Intervals",
-                (
-                    "queue",
-                    "interval",
-                    "offered",
-                    "answered",
-                    "answered in T",
-                    "abandoned",
-                    "short abandoned",
-                    "SL %",
-                    "ASA s",
-                    "AHT s",
-                ),
-                rows,
-            )
-        )
+        rows, totals = interval_rows(table, self.zone, self.tr("All queues"))
+        keys = [m.start for m in totals]
+        self.interval_model.set_table(Table("Intervals", INTERVAL_COLUMNS, rows))
         self.interval_chart.set_data(
             [wall_time(k, self.zone).strftime("%H:%M") for k in keys],
             [m.offered for m in totals],
@@ -796,20 +772,6 @@ class ReviewWindow(QMainWindow):
             [m.sl_percent for m in totals],
             [_part_at(parts, k).config.sl_target * 100.0 for k in keys],
         )
-
-    def _interval_row(self, queue: str, m: IntervalMetrics) -> list[Any]:
-        return [
-            queue,
-            wall_time(m.start, self.zone).strftime("%H:%M"),
-            m.offered,
-            m.answered,
-            m.answered_within,
-            m.abandoned,
-            m.short_abandoned,
-            "" if m.sl_percent is None else f"{m.sl_percent:.1f}",
-            "" if m.asa_s is None else f"{m.asa_s:.0f}",
-            "" if m.aht_s is None else f"{m.aht_s:.0f}",
-        ]
 
     # -- replay --------------------------------------------------------------------------
     def _first_minute(self) -> float:
@@ -896,13 +858,13 @@ class ReviewWindow(QMainWindow):
                 from console.record_pdf import write_pdf
 
                 check_target(self.review.path, out)
-                tables = all_tables(self.review, f)
+                tables = all_tables(self.review, f, base=self.config)
                 write_pdf(
                     out, f"Record {self.review.path.name}", header_lines(self.review, f), tables
                 )
                 n = len(tables[0].rows)
             else:
-                n = export_xlsx(self.review, f, out)
+                n = export_xlsx(self.review, f, out, base=self.config)
         except (RecordError, OSError) as exc:
             QMessageBox.warning(self, self.tr("Export record"), str(exc))
             return -1

@@ -18,16 +18,18 @@ from __future__ import annotations
 import csv
 import os
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
+from cti.state.config import FloorConfig
+from cti.state.metrics import IntervalMetrics, combined_metrics
 from db.errors import RecordError
-from db.review import Review
+from db.review import DEFINITIONS, Review
 from db.review_rows import ReviewFilter
-from db.zone import zone_text
+from db.zone import wall_time, zone_text
 
 Cell = str | int | float | None
 XLSX_MAX_ROWS = 1_048_575
@@ -35,6 +37,22 @@ XLSX_MAX_ROWS = 1_048_575
 # lost power): said in the cell, since an empty cell reads as "nothing to say".
 NO_END = "(no end recorded)"
 NO_RESULT = "(no result recorded)"
+
+
+INTERVAL_DAYS_MAX = 31  # an export carries each day's interval report up to this many days
+ALL_QUEUES = "All queues"
+INTERVAL_COLUMNS = (
+    "queue",
+    "interval",
+    "offered",
+    "answered",
+    "answered in T",
+    "abandoned",
+    "short abandoned",
+    "SL %",
+    "ASA s",
+    "AHT s",
+)
 
 
 @dataclass(frozen=True)
@@ -255,6 +273,65 @@ def detail_tables(review: Review, f: ReviewFilter) -> list[Table]:
     ]
 
 
+def interval_rows(
+    table: Mapping[str, Sequence[IntervalMetrics]],
+    zone: tzinfo | None,
+    all_queues: str = ALL_QUEUES,
+    clock: str = "%H:%M",
+) -> tuple[list[list[Cell]], list[IntervalMetrics]]:
+    """A day's interval report as rows: all queues first, one row per interval, then each
+    queue's; and the all-queues figures (the chart's)."""
+    by_start: dict[float, list[IntervalMetrics]] = {}
+    for metrics in table.values():
+        for m in metrics:
+            by_start.setdefault(m.start, []).append(m)
+    totals = [combined_metrics(by_start[k]) for k in sorted(by_start)]
+
+    def row(queue: str, m: IntervalMetrics) -> list[Cell]:
+        return [
+            queue,
+            wall_time(m.start, zone).strftime(clock),
+            m.offered,
+            m.answered,
+            m.answered_within,
+            m.abandoned,
+            m.short_abandoned,
+            "" if m.sl_percent is None else f"{m.sl_percent:.1f}",
+            "" if m.asa_s is None else f"{m.asa_s:.0f}",
+            "" if m.aht_s is None else f"{m.aht_s:.0f}",
+        ]
+
+    rows = [row(all_queues, m) for m in totals]
+    for queue, metrics in sorted(table.items()):
+        rows += [row(queue, m) for m in metrics]
+    return rows, totals
+
+
+def interval_table(review: Review, f: ReviewFilter, base: FloorConfig = DEFINITIONS) -> Table:
+    """The interval report of every day the filter covers (its queue only, if it names one),
+    each interval counted by the definitions the floor ran with then."""
+    span = review.record_span()
+    if span is None:
+        return Table("Intervals", INTERVAL_COLUMNS, [])
+    zone = review.zone
+    start = span[0] if f.start is None else max(f.start, span[0])
+    end = span[1] if f.end is None else min(f.end, span[1])
+    first, last = wall_time(start, zone).date(), wall_time(max(start, end - 1e-6), zone).date()
+    days = (last - first).days + 1
+    if days > INTERVAL_DAYS_MAX:
+        note = (
+            f"not included: the filter covers {days} days (at most {INTERVAL_DAYS_MAX}); "
+            "narrow the dates for the interval report"
+        )
+        return Table("Intervals", ("note",), [[note]])
+    rows: list[list[Cell]] = []
+    for offset in range(max(0, days)):
+        day = first + timedelta(days=offset)
+        table, _ = review.day_intervals(day, base, queue=f.queue)
+        rows += interval_rows(table, zone, clock="%Y-%m-%d %H:%M")[0]
+    return Table("Intervals", INTERVAL_COLUMNS, rows)
+
+
 def header_lines(review: Review, f: ReviewFilter) -> list[tuple[str, str]]:
     last_seq, head_hash = review.head()
     zone = review.zone
@@ -304,7 +381,13 @@ def export_csv(review: Review, f: ReviewFilter, out: Path, include_journal: bool
     return len(table.rows)
 
 
-def export_xlsx(review: Review, f: ReviewFilter, out: Path, include_journal: bool = False) -> int:
+def export_xlsx(
+    review: Review,
+    f: ReviewFilter,
+    out: Path,
+    include_journal: bool = False,
+    base: FloorConfig = DEFINITIONS,
+) -> int:
     """Write a workbook: a 'Record' sheet, the audit trail and one sheet per detail table."""
     import xlsxwriter
 
@@ -315,7 +398,7 @@ def export_xlsx(review: Review, f: ReviewFilter, out: Path, include_journal: boo
             f"{len(audit.rows)} rows do not fit in one XLSX sheet; narrow the filter or use CSV",
             out,
         )
-    tables = [audit, *detail_tables(review, f)]
+    tables = [audit, *detail_tables(review, f), interval_table(review, f, base)]
     info = header_lines(review, f)
 
     def write(tmp: Path) -> None:
@@ -358,9 +441,19 @@ def _sheet(book: Any, table: Table, bold: Any) -> None:
         sheet.autofilter(0, 0, len(table.rows), len(table.columns) - 1)
 
 
-def all_tables(review: Review, f: ReviewFilter, include_journal: bool = False) -> list[Table]:
-    """Every table of an export, audit trail first (what the PDF renders)."""
-    return [audit_table(review, f, include_journal), *detail_tables(review, f)]
+def all_tables(
+    review: Review,
+    f: ReviewFilter,
+    include_journal: bool = False,
+    base: FloorConfig = DEFINITIONS,
+) -> list[Table]:
+    """Every table of an export, audit trail first (what the PDF renders). `base`: the
+    definitions for a record that names none (the console's own when it exports)."""
+    return [
+        audit_table(review, f, include_journal),
+        *detail_tables(review, f),
+        interval_table(review, f, base),
+    ]
 
 
 def table_rows_text(table: Table) -> Sequence[Sequence[str]]:

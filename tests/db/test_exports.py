@@ -120,6 +120,7 @@ def test_xlsx_workbook(make_record: Callable[..., Path], tmp_path: Path) -> None
         "Alarms",
         "Sign-ins",
         "Settings",
+        "Intervals",
     ]
     for text in ("服务水平低于 80%", "已通知值班长", "李四", "QueuePause", "listen"):
         assert text in strings

@@ -273,3 +273,34 @@ def test_wrap_up_before_the_first_snapshot_follows_the_recorded_definitions(
         assert review.floor_at(t0 + 30).agents["PJSIP/1001"].state == "TALKING"
         assert review.floor_at(t0 + 70).agents["PJSIP/1001"].state == "WRAP_UP"
         assert review.floor_at(t0 + 90).agents["PJSIP/1001"].state == "READY"
+
+
+def test_exports_carry_the_interval_report_of_the_filtered_days(
+    hotline: SyntheticRecord, review: Review
+) -> None:
+    from db.export import INTERVAL_DAYS_MAX, interval_rows, interval_table
+
+    day = hotline.first_day + timedelta(days=1)
+    start, end = day_bounds(day)
+    table = interval_table(review, ReviewFilter(start=start, end=end))
+    expected, totals = interval_rows(review.day_intervals(day)[0], None, clock="%Y-%m-%d %H:%M")
+    assert table.rows == expected and totals
+    everyone = [r for r in table.rows if r[0] == "All queues"]
+    assert len(everyone) == len(totals) and all(str(r[1]).startswith(str(day)) for r in everyone)
+    assert sum(int(r[2] or 0) for r in everyone) == sum(
+        int(r[2] or 0) for r in table.rows if r[0] != "All queues"
+    )
+    # a queue in the filter: that queue's report only
+    queue = QUEUES[0]
+    one = interval_table(review, ReviewFilter(start=start, end=end, queue=queue))
+    assert {r[0] for r in one.rows} == {"All queues", queue}
+    # two days (the record's first and this one): both days' reports, the first day first
+    both = interval_table(review, ReviewFilter(start=start - 86_400, end=end))
+    assert len(both.rows) > len(table.rows) and both.rows[-len(table.rows) :] == table.rows
+    # too many days for one export: said in the sheet, not silently left out
+    long = ReviewFilter(start=start - (INTERVAL_DAYS_MAX + 5) * 86_400, end=end)
+    hotline_days = hotline.days
+    if hotline_days > INTERVAL_DAYS_MAX:
+        assert "not included" in str(interval_table(review, long).rows[0][0])
+    else:  # the record is shorter: the filter is cut to the record's own days
+        assert interval_table(review, long).columns[0] == "queue"
