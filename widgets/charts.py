@@ -257,6 +257,8 @@ class StateTimeline(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.setMouseEnabled(x=True, y=False)
+        # the first agent on top, read downwards like the list it pages through
+        self.plot.getPlotItem().invertY(True)
         self.plot.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._item: _SegmentsItem | None = None
         self._labels: list[str] = []

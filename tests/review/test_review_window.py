@@ -195,6 +195,9 @@ def test_agent_timelines_page_through_every_agent_and_follow_the_queue_filter(
     assert win.timeline_count.text() == f"Agents 1–10 of {len(everyone)}"
     assert win.timeline._labels == [win._agent_label(a) for a in everyone[:10]]
     assert not win.timeline_prev.isEnabled() and win.timeline_next.isEnabled()
+    # read downwards: the page's first agent on top
+    vb = win.timeline.plot.getPlotItem().vb
+    assert vb.mapViewToScene(QPointF(0.0, 0.0)).y() < vb.mapViewToScene(QPointF(0.0, 1.0)).y()
     seen = list(win.timeline._labels)
     while win.timeline_next.isEnabled():
         qtbot.mouseClick(win.timeline_next, Qt.MouseButton.LeftButton)
