@@ -14,7 +14,8 @@ When a row fails, a window of rows around it is tested against hypotheses to say
 - deleted: a gap in seq, or the later rows were renumbered down (they chain from each other
   under their original, higher seqs);
 - inserted: a seq appears twice, or the following row chains from the previous one under this
-  row's seq, or rows were renumbered up; rows after the chain head;
+  row's seq, or rows were renumbered up; rows after the chain head (named as such whether
+  or not their hashes fit);
 - truncated: the chain head names a later last row than the file holds.
 
 Limits (unkeyed hashes): someone who rewrites every row after an edit, recomputes all hashes
@@ -127,6 +128,26 @@ class _Verifier:
                 database, 'SELECT "id", "supervisor", "workstation" FROM "actor"'
             ).fetchall()
         }
+        self.head: tuple[int, bytes] | None = None
+        head = run_sql(
+            database, 'SELECT "last_seq", "last_hash" FROM "chain_head" WHERE "id" = 1'
+        ).fetchone()
+        if head is not None:
+            self.head = (int(head[0]), bytes(head[1]) if head[1] is not None else b"")
+
+    def past_head(self, expected: int) -> bool:
+        """Every row up to the chain head checked out: whatever follows was added later."""
+        return self.head is not None and expected > self.head[0]
+
+    def added_after_head(self, row: Row, checked: int) -> VerifyResult:
+        assert self.head is not None
+        return self.fail(
+            "inserted",
+            row[0],
+            row,
+            f"was added after the chain head (#{self.head[0]}) without the console: inserted",
+            checked,
+        )
 
     def canon(self, row: Row, seq: int | None = None) -> bytes:
         return _canon(self.tables.names, self.actors, row, row[0] if seq is None else seq)
@@ -231,7 +252,13 @@ class _Verifier:
                 row = following
             seq = row[0]
             if seq != expected:
+                if self.past_head(expected) and (last is None or seq != last[0]):
+                    return self.added_after_head(row, checked)
                 return self._order_problem(row, expected, last, checked, rows, ahead)
+            if self.past_head(expected) and (
+                row[2][2] not in self.actors or chain_hash(h, self.canon(row)) != _stored_hash(row)
+            ):
+                return self.added_after_head(row, checked)
             if row[2][2] not in self.actors:
                 return self.fail(
                     "edited", seq, row, "names an actor that is not in the actor table", checked
@@ -305,6 +332,8 @@ class _Verifier:
             canon_q = self.canon(row, q)
             for x in candidates:
                 if chain_hash(x, canon_q) == stored:
+                    if any(r[0] == q and _stored_hash(r) == stored for r in behind):
+                        return "inserted", f"is a copy of row #{q}: it was inserted"
                     return "reordered", f"is out of order: it was written as row #{q}"
         if nxt is not None:
             if chain_hash(h_prev, self.canon(nxt, p)) == n_hash:
@@ -323,6 +352,12 @@ class _Verifier:
                             f"was written as #{p + shift}: {-shift} row(s) were inserted "
                             "before it and the later rows renumbered",
                         )
+        if nxt is None:
+            return (
+                "edited",
+                "was edited, or added with the chain head moved: neither its content nor its "
+                "hash fits the chain",
+            )
         return (
             "edited",
             "was edited: neither its content nor its hash fits the chain "
@@ -330,9 +365,7 @@ class _Verifier:
         )
 
     def _finish(self, checked: int, first_seq: int, last: Row | None, h: bytes) -> VerifyResult:
-        head = run_sql(
-            self.database, 'SELECT "last_seq", "last_hash" FROM "chain_head" WHERE "id" = 1'
-        ).fetchone()
+        head = self.head
         last_seq = last[0] if last is not None else first_seq - 1
         if head is None:
             return VerifyResult(
@@ -343,8 +376,7 @@ class _Verifier:
                 first_seq=first_seq,
                 last_seq=last_seq,
             )
-        head_seq = int(head[0])
-        head_hash = bytes(head[1]) if head[1] is not None else b""
+        head_seq, head_hash = head
         if head_seq > last_seq:
             span = (
                 f"rows #{last_seq + 1}..#{head_seq} are"

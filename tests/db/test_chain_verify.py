@@ -235,6 +235,53 @@ def test_insert_with_renumbering(make_record: Callable[..., Path], tmp_path: Pat
 
 
 @pytest.mark.timeout(30)
+def test_an_exact_copy_inserted_is_named_a_copy(
+    make_record: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = make_record()
+    bad = tampered(
+        path,
+        tmp_path / "copy.sqlite",
+        *shift_from(80, 1),
+        "INSERT INTO journal SELECT 80, ts_us, actor, row_hash, name, interface, queue, "
+        "linkedid, fields FROM journal WHERE seq = 79",
+    )
+    result = verify(bad)
+    assert (result.problem, result.seq) == ("inserted", 80)
+    assert "a copy of row #79" in result.message
+
+
+@pytest.mark.parametrize("gap", [0, 4])
+@pytest.mark.timeout(30)
+def test_a_forged_row_after_the_chain_head_is_named_inserted(
+    make_record: Callable[..., Path], tmp_path: Path, gap: int
+) -> None:
+    """Rows beyond the head were never written by the console, whatever their hash."""
+    path = make_record()
+    last = verify(path).last_seq
+    assert last is not None
+    forged = last + 1 + gap
+    bad = tampered(
+        path,
+        tmp_path / "after.sqlite",
+        "INSERT INTO action_intent (seq, ts_us, actor, row_hash, action, agent, queue, params) "
+        f"SELECT {forged}, ts_us + 1, actor, randomblob(32), 'QueuePause', 'PJSIP/1001', NULL, "
+        f"'{{}}' FROM journal WHERE seq = (SELECT MAX(seq) FROM journal)",
+    )
+    result = verify(bad)
+    assert (result.problem, result.seq) == ("inserted", forged)
+    assert f"added after the chain head (#{last})" in result.message
+    moved = verify(
+        tampered(bad, tmp_path / "moved.sqlite", f"UPDATE chain_head SET last_seq = {forged}")
+    )
+    assert not moved.ok
+    if gap:  # the head now claims rows that are not there
+        assert (moved.problem, moved.seq) == ("deleted", last + 1)
+    else:
+        assert moved.seq == forged and "added with the chain head moved" in moved.message
+
+
+@pytest.mark.timeout(30)
 def test_a_row_renumbered_below_one_is_named(
     make_record: Callable[..., Path], tmp_path: Path
 ) -> None:
