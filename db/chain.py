@@ -28,7 +28,7 @@ from __future__ import annotations
 import heapq
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ import peewee as pw
 from db.canonical import GENESIS, canonical, chain_hash
 from db.dbapi import run_sql
 from db.models import CHAINED_MODELS, stored_columns, table_name
+from db.schema import required_tables
 from db.sqlite_files import open_read_only
 
 WINDOW = 48
@@ -181,11 +182,13 @@ class _Verifier:
         if lowest < 1:  # the writer numbers rows from 1
             why = f"row #{lowest} has a sequence number below 1: it was inserted or renumbered"
             return lowest, GENESIS, self._missing(lowest, why, "inserted"), None
-        anchor = run_sql(
-            self.database,
-            'SELECT "seq", "first_kept_seq", "prev_hash" FROM "retention_cut" '
-            'WHERE "first_kept_seq" > 0 ORDER BY "seq" DESC LIMIT 1',
-        ).fetchone()
+        anchor = None
+        if self.tables.names.index("retention_cut") in self.tables.present:
+            anchor = run_sql(
+                self.database,
+                'SELECT "seq", "first_kept_seq", "prev_hash" FROM "retention_cut" '
+                'WHERE "first_kept_seq" > 0 ORDER BY "seq" DESC LIMIT 1',
+            ).fetchone()
         if anchor is None:
             if lowest == 1:
                 return 1, GENESIS, None, None
@@ -426,17 +429,36 @@ class _Verifier:
 
 
 def verify_database(
-    database: pw.Database, progress: Callable[[int], None] | None = None
+    database: pw.Database,
+    progress: Callable[[int], None] | None = None,
+    schema_version: int | None = None,
 ) -> VerifyResult:
-    """Verify an open record (read in one transaction, so a live writer does not matter)."""
+    """Verify an open record (read in one transaction, so a live writer does not matter).
+
+    With `schema_version`, a chained table that version has and the file lacks was removed:
+    its rows are missing (the walk names the first), and the message says which table went."""
     with database.atomic():
-        return _Verifier(database, progress).run()
+        result = _Verifier(database, progress).run()
+    if schema_version is None:
+        return result
+    removed = sorted(required_tables(schema_version) - set(database.get_tables()))
+    if not removed:
+        return result
+    if len(removed) == 1:
+        what = f"table {removed[0]} was removed from the file"
+    else:
+        what = f"tables {', '.join(removed)} were removed from the file"
+    if result.ok:
+        message = f"{what} (no row of the chain is missing)"
+        return replace(result, ok=False, problem="deleted", message=message)
+    return replace(result, message=f"{result.message}; {what}")
 
 
 def verify(path: str | Path, progress: Callable[[int], None] | None = None) -> VerifyResult:
     """Open `path` read-only and verify it. Bad files raise db.errors.RecordError."""
-    handle = open_read_only(Path(path))
+    handle = open_read_only(Path(path), tables_may_be_missing=True)
     try:
-        return verify_database(handle.database, progress)
+        version = int(handle.meta.get("schema_version", "0"))
+        return verify_database(handle.database, progress, version)
     finally:
         handle.close()

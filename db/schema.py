@@ -36,8 +36,13 @@ def existing_tables(database: pw.Database) -> list[str]:
     return tables
 
 
-def check_schema(database: pw.Database, path: Path | str) -> dict[str, str]:
-    """Raise a typed error unless `database` holds a record this version can read; return meta."""
+def check_schema(
+    database: pw.Database, path: Path | str, *, tables_may_be_missing: bool = False
+) -> dict[str, str]:
+    """Raise a typed error unless `database` holds a record this version can read; return meta.
+
+    `tables_may_be_missing`: chained tables the schema requires may be absent (verify reads
+    such a record and reports the removed tables with the rows they took along)."""
     tables = set(existing_tables(database))
     shown = Path(path).name
     if not tables:
@@ -69,12 +74,13 @@ def check_schema(database: pw.Database, path: Path | str) -> dict[str, str]:
     if version < 1:
         raise WrongSchemaError(f"{shown}: unknown record schema version {version}", path)
     missing = sorted(required_tables(version) - tables)
-    if missing:
+    chained = {table_name(m) for m in CHAINED_MODELS}
+    if missing and not (tables_may_be_missing and set(missing) <= chained):
         raise WrongSchemaError(
             f"{shown} is a damaged record: missing table(s) {', '.join(missing)}", path
         )
     for model in CHAINED_MODELS:
-        if version < model.SINCE:
+        if version < model.SINCE or table_name(model) in missing:
             continue
         present = {c.name for c in database.get_columns(table_name(model))}
         absent = [c for c in stored_columns(model) if c not in present]

@@ -220,8 +220,11 @@ def _try_open(path: Path, flags: str, busy_timeout_s: float) -> pw.SqliteDatabas
     return database
 
 
-def open_read_only(path: Path, busy_timeout_s: float = 2.0) -> ReadOnlyFile:
-    """Open any record read-only (see the module comment); typed errors for bad files."""
+def open_read_only(
+    path: Path, busy_timeout_s: float = 2.0, *, tables_may_be_missing: bool = False
+) -> ReadOnlyFile:
+    """Open any record read-only (see the module comment); typed errors for bad files.
+    `tables_may_be_missing`: see db/schema.py `check_schema`."""
     path = Path(path)
     if not path.exists():
         raise RecordNotFoundError(f"{path} does not exist", path)
@@ -255,7 +258,7 @@ def open_read_only(path: Path, busy_timeout_s: float = 2.0) -> ReadOnlyFile:
                 raise RecordError(f"{path.name} cannot be read: {exc2}", path) from exc2
             raise translate(exc2, path, "open it") from exc2
     try:
-        meta = check_schema(database, path)
+        meta = check_schema(database, path, tables_may_be_missing=tables_may_be_missing)
     except RecordError:
         database.close()
         if temp_dir is not None:

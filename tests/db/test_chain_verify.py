@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import shutil
@@ -279,6 +280,26 @@ def test_a_forged_row_after_the_chain_head_is_named_inserted(
         assert (moved.problem, moved.seq) == ("deleted", last + 1)
     else:
         assert moved.seq == forged and "added with the chain head moved" in moved.message
+
+
+@pytest.mark.timeout(30)
+def test_a_removed_table_is_named(make_record: Callable[..., Path], tmp_path: Path) -> None:
+    """Dropping a table deletes its rows: the first missing row and the table are named."""
+    path = make_record()
+    last = verify(path).last_seq
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        first_journal = connection.execute("SELECT MIN(seq) FROM journal").fetchone()[0]
+        assert connection.execute("SELECT COUNT(*) FROM retention_cut").fetchone()[0] == 0
+    result = verify(tampered(path, tmp_path / "drop.sqlite", "DROP TABLE journal"))
+    assert not result.ok and result.seq == first_journal
+    assert result.message.endswith("; table journal was removed from the file")
+    assert audit("verify", str(tmp_path / "drop.sqlite")) == 1
+    empty = verify(tampered(path, tmp_path / "empty.sqlite", "DROP TABLE retention_cut"))
+    assert (empty.ok, empty.problem) == (False, "deleted")
+    assert empty.message == (
+        "table retention_cut was removed from the file (no row of the chain is missing)"
+    )
+    assert verify(path).last_seq == last
 
 
 @pytest.mark.timeout(30)
