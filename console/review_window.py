@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -82,6 +82,9 @@ from widgets.charts import StateTimeline, TrafficChart
 from widgets.queue_meters import QueueMeterDelegate, QueueMeterView, QueueRow
 from widgets.segments import Segment
 from widgets.state_style import mode_label
+
+if TYPE_CHECKING:
+    from db.chain import VerifyResult
 
 log = logging.getLogger(__name__)
 
@@ -421,6 +424,10 @@ class TableModel(QAbstractTableModel):
         return None
 
 
+class _VerifyCancelledError(Exception):
+    """The supervisor cancelled a chain check."""
+
+
 class ReviewWindow(QMainWindow):
     """Attributes:
     review: the open record (read-only).
@@ -439,6 +446,7 @@ class ReviewWindow(QMainWindow):
         # Days, intervals and clock times are the recording console's (db/zone.py), so a
         # copy reviewed on a PC in another zone reads as the floor lived it.
         self.zone = review.zone
+        self.last_verify_text = ""  # the last chain check's result, as shown
         self.resize(1280, 820)
         self.setWindowTitle(self.tr("Record %1 (read-only)").replace("%1", review.path.name))
         bounds = review.bounds() or (time.time() - 3600, time.time())
@@ -874,11 +882,80 @@ class ReviewWindow(QMainWindow):
         return n
 
     def _on_verify(self) -> None:
+        """Check the chain with progress (a 10 M-row record takes minutes) and say the result
+        in the window's language; the verifier's own explanation follows as the detail."""
         from db.chain import verify
 
-        result = verify(self.review.path)
+        try:
+            total = self.review.head()[0]
+        except RecordError:
+            total = 0
+        progress = QProgressDialog(
+            self.tr("Checking the chain…"), self.tr("Cancel"), 0, max(total, 0), self
+        )
+        progress.setMinimumDuration(400)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+
+        def tick(rows: int) -> None:
+            progress.setValue(min(rows, total))
+            progress.setLabelText(
+                self.tr("Checking the chain… %1 of %2 rows")
+                .replace("%1", f"{rows:,}")
+                .replace("%2", f"{total:,}")
+            )
+            from PySide6.QtWidgets import QApplication
+
+            QApplication.processEvents()
+            if progress.wasCanceled():
+                raise _VerifyCancelledError
+
+        try:
+            result = verify(self.review.path, tick)
+        except _VerifyCancelledError:
+            self.statusBar().showMessage(self.tr("Chain check cancelled"), 10000)
+            return
+        except RecordError as exc:
+            progress.close()
+            QMessageBox.warning(self, self.tr("Verify chain"), str(exc))
+            return
+        finally:
+            progress.close()
+        self.last_verify_text = self.verify_text(result)
         box = QMessageBox.information if result.ok else QMessageBox.critical
-        box(self, self.tr("Verify chain"), result.message)
+        box(self, self.tr("Verify chain"), self.last_verify_text)
+
+    def verify_text(self, result: VerifyResult) -> str:
+        if result.ok:
+            text = self.tr("The chain is intact: %1 rows.").replace("%1", f"{result.rows:,}")
+            if result.last_seq is not None:
+                text += "\n" + self.tr(
+                    "Chain head: row #%1, SHA-256 %2 (note it down: a later check against it "
+                    "proves nothing before it changed)."
+                ).replace("%1", str(result.last_seq)).replace("%2", result.head_hash)
+            return text
+        kinds = {
+            "edited": self.tr("edited"),
+            "deleted": self.tr("deleted"),
+            "inserted": self.tr("inserted"),
+            "reordered": self.tr("moved out of order"),
+            "truncated": self.tr("cut off at the end"),
+            "rewritten": self.tr("rewritten with recomputed hashes"),
+        }
+        kind = kinds.get(result.problem or "", result.problem or "")
+        if result.seq is None:
+            text = self.tr("The record was altered: %1.").replace("%1", kind)
+            return text + "\n" + self.tr("Details: %1").replace("%1", result.message)
+        where = ""
+        if result.table is not None and result.ts is not None:
+            when = wall_time(result.ts, self.zone).strftime("%Y-%m-%d %H:%M:%S")
+            where = self.tr(" (%1, %2)").replace("%1", result.table).replace("%2", when)
+        text = (
+            self.tr("The record was altered: row #%1%2 was %3.")
+            .replace("%1", str(result.seq))
+            .replace("%2", where)
+            .replace("%3", kind)
+        )
+        return text + "\n" + self.tr("Details: %1").replace("%1", result.message)
 
     def closeEvent(self, event: Any) -> None:
         self.review.close()

@@ -373,181 +373,259 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="176" />
+        <location filename="../../console/review_window.py" line="181" />
         <source>Escalated (not acknowledged in time)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="441" />
+        <location filename="../../console/review_window.py" line="451" />
         <source>Record %1 (read-only)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="464" />
+        <location filename="../../console/review_window.py" line="474" />
         <source>Apply filter</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="466" />
+        <location filename="../../console/review_window.py" line="476" />
         <source>Export…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="468" />
-        <location filename="../../console/review_window.py" line="915" />
+        <location filename="../../console/review_window.py" line="478" />
+        <location filename="../../console/review_window.py" line="919" />
+        <location filename="../../console/review_window.py" line="925" />
         <source>Verify chain</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="472" />
+        <location filename="../../console/review_window.py" line="482" />
         <source>From</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="473" />
+        <location filename="../../console/review_window.py" line="483" />
         <source>To</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="474" />
+        <location filename="../../console/review_window.py" line="484" />
         <source>Supervisor</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="475" />
+        <location filename="../../console/review_window.py" line="485" />
         <source>Agent</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="476" />
+        <location filename="../../console/review_window.py" line="486" />
         <source>Queue</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="477" />
+        <location filename="../../console/review_window.py" line="487" />
         <source>Action</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="490" />
+        <location filename="../../console/review_window.py" line="500" />
         <source>Nothing in this period and filter.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="507" />
-        <location filename="../../console/review_window.py" line="538" />
+        <location filename="../../console/review_window.py" line="517" />
+        <location filename="../../console/review_window.py" line="548" />
         <source>Show</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="511" />
+        <location filename="../../console/review_window.py" line="521" />
         <source>◀ Previous</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="512" />
+        <location filename="../../console/review_window.py" line="522" />
         <source>Next ▶</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="522" />
-        <location filename="../../console/review_window.py" line="548" />
+        <location filename="../../console/review_window.py" line="532" />
+        <location filename="../../console/review_window.py" line="558" />
         <source>Day</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="532" />
+        <location filename="../../console/review_window.py" line="542" />
         <source>Agent timelines</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="560" />
+        <location filename="../../console/review_window.py" line="570" />
         <source>Intervals</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="587" />
-        <location filename="../../console/review_window.py" line="849" />
+        <location filename="../../console/review_window.py" line="597" />
+        <location filename="../../console/review_window.py" line="823" />
         <source>Floor replay</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="617" />
+        <location filename="../../console/review_window.py" line="627" />
         <source>Monitoring sessions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="618" />
+        <location filename="../../console/review_window.py" line="628" />
         <source>Actions</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="619" />
+        <location filename="../../console/review_window.py" line="629" />
         <source>Alarms</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="620" />
+        <location filename="../../console/review_window.py" line="630" />
         <source>Sign-ins</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="621" />
+        <location filename="../../console/review_window.py" line="631" />
         <source>Settings changes</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="627" />
+        <location filename="../../console/review_window.py" line="637" />
         <source>(all)</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="650" />
+        <location filename="../../console/review_window.py" line="660" />
         <source>No single agent matches “%1”: showing all agents.</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="674" />
-        <location filename="../../console/review_window.py" line="703" />
-        <location filename="../../console/review_window.py" line="721" />
-        <location filename="../../console/review_window.py" line="755" />
+        <location filename="../../console/review_window.py" line="684" />
+        <location filename="../../console/review_window.py" line="713" />
+        <location filename="../../console/review_window.py" line="737" />
+        <location filename="../../console/review_window.py" line="769" />
         <source>Record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="712" />
+        <location filename="../../console/review_window.py" line="722" />
         <source>Agents %1–%2 of %3</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="765" />
+        <location filename="../../console/review_window.py" line="772" />
         <source>All queues</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="829" />
+        <location filename="../../console/review_window.py" line="803" />
         <source>Rebuilding the floor…</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="829" />
+        <location filename="../../console/review_window.py" line="803" />
+        <location filename="../../console/review_window.py" line="894" />
         <source>Cancel</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="835" />
+        <location filename="../../console/review_window.py" line="809" />
         <source>Rebuilding the floor… %1 events</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="879" />
-        <location filename="../../console/review_window.py" line="903" />
+        <location filename="../../console/review_window.py" line="853" />
+        <location filename="../../console/review_window.py" line="877" />
         <source>Export record</source>
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="906" />
+        <location filename="../../console/review_window.py" line="880" />
         <source>Exported %1 rows to %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="894" />
+        <source>Checking the chain…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="902" />
+        <source>Checking the chain… %1 of %2 rows</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="915" />
+        <source>Chain check cancelled</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="929" />
+        <source>The chain is intact: %1 rows.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="932" />
+        <source>Chain head: row #%1, SHA-256 %2 (note it down: a later check against it proves nothing before it changed).</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="937" />
+        <source>edited</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="938" />
+        <source>deleted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="939" />
+        <source>inserted</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="940" />
+        <source>moved out of order</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="941" />
+        <source>cut off at the end</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="942" />
+        <source>rewritten with recomputed hashes</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="946" />
+        <source>The record was altered: %1.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="947" />
+        <location filename="../../console/review_window.py" line="958" />
+        <source>Details: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="951" />
+        <source> (%1, %2)</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="953" />
+        <source>The record was altered: row #%1%2 was %3.</source>
         <translation type="unfinished" />
     </message>
 <message><source>%1, the recording console's zone (this PC: %2)</source><translation type="unfinished" /></message><message><source>(no end recorded)</source><translation type="unfinished" /></message><message><source>(no result recorded)</source><translation type="unfinished" /></message><message><source>Console closed</source><translation type="unfinished" /></message><message><source>Console started (system user)</source><translation type="unfinished" /></message><message><source>Failed</source><translation type="unfinished" /></message><message><source>Password</source><translation type="unfinished" /></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation type="unfinished" /></message><message><source>Signed out</source><translation type="unfinished" /></message><message><source>Signed out by the supervisor</source><translation type="unfinished" /></message><message><source>Succeeded</source><translation type="unfinished" /></message><message><source>Times in this PC's time zone (the record names none)</source><translation type="unfinished" /></message><message><source>Times: %1</source><translation type="unfinished" /></message><message><source>as the console started at %1 ran them</source><translation type="unfinished" /></message><message><source>from %1: %2</source><translation type="unfinished" /></message><message><source>this console's definitions (the record holds none for that day)</source><translation type="unfinished" /></message></context>
@@ -775,7 +853,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="611" />
+        <location filename="../../console/review_window.py" line="621" />
         <source>Open record</source>
         <translation type="unfinished" />
     </message>

@@ -373,182 +373,260 @@
 <context>
     <name>ReviewWindow</name>
     <message>
-        <location filename="../../console/review_window.py" line="176" />
+        <location filename="../../console/review_window.py" line="181" />
         <source>Escalated (not acknowledged in time)</source>
         <translation>已升级（未及时确认）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="441" />
+        <location filename="../../console/review_window.py" line="451" />
         <source>Record %1 (read-only)</source>
         <translation>记录 %1（只读）</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="464" />
+        <location filename="../../console/review_window.py" line="474" />
         <source>Apply filter</source>
         <translation>应用筛选</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="466" />
+        <location filename="../../console/review_window.py" line="476" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="468" />
-        <location filename="../../console/review_window.py" line="915" />
+        <location filename="../../console/review_window.py" line="478" />
+        <location filename="../../console/review_window.py" line="919" />
+        <location filename="../../console/review_window.py" line="925" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="472" />
+        <location filename="../../console/review_window.py" line="482" />
         <source>From</source>
         <translation>起</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="473" />
+        <location filename="../../console/review_window.py" line="483" />
         <source>To</source>
         <translation>止</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="474" />
+        <location filename="../../console/review_window.py" line="484" />
         <source>Supervisor</source>
         <translation>班长</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="475" />
+        <location filename="../../console/review_window.py" line="485" />
         <source>Agent</source>
         <translation>座席</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="476" />
+        <location filename="../../console/review_window.py" line="486" />
         <source>Queue</source>
         <translation>技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="477" />
+        <location filename="../../console/review_window.py" line="487" />
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="490" />
+        <location filename="../../console/review_window.py" line="500" />
         <source>Nothing in this period and filter.</source>
         <translation>所选时段和筛选条件下没有记录。</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="507" />
-        <location filename="../../console/review_window.py" line="538" />
+        <location filename="../../console/review_window.py" line="517" />
+        <location filename="../../console/review_window.py" line="548" />
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="511" />
+        <location filename="../../console/review_window.py" line="521" />
         <source>◀ Previous</source>
         <translation>◀ 上一页</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="512" />
+        <location filename="../../console/review_window.py" line="522" />
         <source>Next ▶</source>
         <translation>下一页 ▶</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="522" />
-        <location filename="../../console/review_window.py" line="548" />
+        <location filename="../../console/review_window.py" line="532" />
+        <location filename="../../console/review_window.py" line="558" />
         <source>Day</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="532" />
+        <location filename="../../console/review_window.py" line="542" />
         <source>Agent timelines</source>
         <translation>座席状态时间线</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="560" />
+        <location filename="../../console/review_window.py" line="570" />
         <source>Intervals</source>
         <translation>时段报表</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="587" />
-        <location filename="../../console/review_window.py" line="849" />
+        <location filename="../../console/review_window.py" line="597" />
+        <location filename="../../console/review_window.py" line="823" />
         <source>Floor replay</source>
         <translation>现场回放</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="617" />
+        <location filename="../../console/review_window.py" line="627" />
         <source>Monitoring sessions</source>
         <translation>监听记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="618" />
+        <location filename="../../console/review_window.py" line="628" />
         <source>Actions</source>
         <translation>操作记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="619" />
+        <location filename="../../console/review_window.py" line="629" />
         <source>Alarms</source>
         <translation>告警</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="620" />
+        <location filename="../../console/review_window.py" line="630" />
         <source>Sign-ins</source>
         <translation>签入记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="621" />
+        <location filename="../../console/review_window.py" line="631" />
         <source>Settings changes</source>
         <translation>设置变更</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="627" />
+        <location filename="../../console/review_window.py" line="637" />
         <source>(all)</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="650" />
+        <location filename="../../console/review_window.py" line="660" />
         <source>No single agent matches “%1”: showing all agents.</source>
         <translation>没有唯一匹配“%1”的座席：显示全部座席。</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="674" />
-        <location filename="../../console/review_window.py" line="703" />
-        <location filename="../../console/review_window.py" line="721" />
-        <location filename="../../console/review_window.py" line="755" />
+        <location filename="../../console/review_window.py" line="684" />
+        <location filename="../../console/review_window.py" line="713" />
+        <location filename="../../console/review_window.py" line="737" />
+        <location filename="../../console/review_window.py" line="769" />
         <source>Record</source>
         <translation>记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="712" />
+        <location filename="../../console/review_window.py" line="722" />
         <source>Agents %1–%2 of %3</source>
         <translation>座席 %1–%2 / 共 %3 名</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="765" />
+        <location filename="../../console/review_window.py" line="772" />
         <source>All queues</source>
         <translation>全部技能组</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="829" />
+        <location filename="../../console/review_window.py" line="803" />
         <source>Rebuilding the floor…</source>
         <translation>正在重建现场…</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="829" />
+        <location filename="../../console/review_window.py" line="803" />
+        <location filename="../../console/review_window.py" line="894" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="835" />
+        <location filename="../../console/review_window.py" line="809" />
         <source>Rebuilding the floor… %1 events</source>
         <translation>正在重建现场… 已处理 %1 条事件</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="879" />
-        <location filename="../../console/review_window.py" line="903" />
+        <location filename="../../console/review_window.py" line="853" />
+        <location filename="../../console/review_window.py" line="877" />
         <source>Export record</source>
         <translation>导出记录</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="906" />
+        <location filename="../../console/review_window.py" line="880" />
         <source>Exported %1 rows to %2</source>
         <translation>已导出 %1 行到 %2</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="894" />
+        <source>Checking the chain…</source>
+        <translation>正在校验审计链…</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="902" />
+        <source>Checking the chain… %1 of %2 rows</source>
+        <translation>正在校验审计链… 已查 %1 / 共 %2 行</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="915" />
+        <source>Chain check cancelled</source>
+        <translation>已取消审计链校验</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="929" />
+        <source>The chain is intact: %1 rows.</source>
+        <translation>审计链完整：共 %1 行。</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="932" />
+        <source>Chain head: row #%1, SHA-256 %2 (note it down: a later check against it proves nothing before it changed).</source>
+        <translation>链头：第 #%1 行，SHA-256 %2（请记下：日后与之比对，可证明此前的记录未被改动）。</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="937" />
+        <source>edited</source>
+        <translation>被修改</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="938" />
+        <source>deleted</source>
+        <translation>被删除</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="939" />
+        <source>inserted</source>
+        <translation>被插入</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="940" />
+        <source>moved out of order</source>
+        <translation>被调换了顺序</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="941" />
+        <source>cut off at the end</source>
+        <translation>在末尾被截断</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="942" />
+        <source>rewritten with recomputed hashes</source>
+        <translation>被重写并重新计算了哈希</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="946" />
+        <source>The record was altered: %1.</source>
+        <translation>记录已被改动：%1。</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="947" />
+        <location filename="../../console/review_window.py" line="958" />
+        <source>Details: %1</source>
+        <translation>详情：%1</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="951" />
+        <source> (%1, %2)</source>
+        <translation>（%1，%2）</translation>
+    </message>
+    <message>
+        <location filename="../../console/review_window.py" line="953" />
+        <source>The record was altered: row #%1%2 was %3.</source>
+        <translation>记录已被改动：第 #%1 行%2%3。</translation>
     </message>
 <message><source>%1, the recording console's zone (this PC: %2)</source><translation>%1，即记录控制台所在时区（本机：%2）</translation></message><message><source>(no end recorded)</source><translation>（记录中没有结束）</translation></message><message><source>(no result recorded)</source><translation>（记录中没有结果）</translation></message><message><source>Console closed</source><translation>控制台已关闭</translation></message><message><source>Console started (system user)</source><translation>控制台启动（系统用户）</translation></message><message><source>Failed</source><translation>失败</translation></message><message><source>Password</source><translation>密码</translation></message><message><source>SL = %1, T = %2 s, target %3 %, %4-minute intervals</source><translation>服务水平 = %1，T = %2 秒，目标 %3 %，每 %4 分钟一个时段</translation></message><message><source>Signed out</source><translation>已签出</translation></message><message><source>Signed out by the supervisor</source><translation>班长签出</translation></message><message><source>Succeeded</source><translation>成功</translation></message><message><source>Times in this PC's time zone (the record names none)</source><translation>时间按本机时区显示（记录中未注明时区）</translation></message><message><source>Times: %1</source><translation>时间：%1</translation></message><message><source>as the console started at %1 ran them</source><translation>按 %1 启动的控制台所用定义</translation></message><message><source>from %1: %2</source><translation>%1 起：%2</translation></message><message><source>this console's definitions (the record holds none for that day)</source><translation>本控制台的定义（记录中没有当天的定义）</translation></message></context>
 <context>
@@ -775,7 +853,7 @@
 <context>
     <name>cls</name>
     <message>
-        <location filename="../../console/review_window.py" line="611" />
+        <location filename="../../console/review_window.py" line="621" />
         <source>Open record</source>
         <translation>打开记录</translation>
     </message>

@@ -436,3 +436,60 @@ def test_an_agent_is_found_by_typing_part_of_a_name_or_an_extension(
     edit.clear()
     assert win.chosen_agent() is None
     win.close()
+
+
+def test_verify_chain_shows_progress_and_speaks_the_window_language(
+    qtbot: Any, water_record: Path, tmp_path: Path, chinese: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Clicking "Verify chain": progress while it runs (a 10 M-row record takes minutes), the
+    result in Chinese with the verifier's explanation as the detail, and a cancel that stops."""
+    import shutil
+    import sqlite3
+
+    from PySide6.QtWidgets import QMessageBox, QProgressDialog
+
+    import db.chain
+
+    path = tmp_path / "verify.sqlite3"
+    shutil.copyfile(water_record, path)
+    shown: list[tuple[str, str]] = []
+    labels: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(("i", text)))
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, _t, text: shown.append(("c", text)))
+    monkeypatch.setattr(db.chain, "PROGRESS_EVERY", 500)
+    set_label = QProgressDialog.setLabelText
+    monkeypatch.setattr(
+        QProgressDialog, "setLabelText", lambda d, text: (labels.append(text), set_label(d, text))
+    )
+    win = ReviewWindow(open_review(path))
+    qtbot.addWidget(win)
+    win.show()
+    head = win.review.head()
+
+    qtbot.mouseClick(win.verify_btn, Qt.MouseButton.LeftButton)
+    assert shown[-1][0] == "i"
+    intact = f"审计链完整：共 {head[0]:,} 行。\n链头：第 #{head[0]} 行，SHA-256 "
+    assert shown[-1][1].startswith(intact)
+    assert head[1] in shown[-1][1]
+    assert f"正在校验审计链… 已查 500 / 共 {head[0]:,} 行" in labels
+
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("UPDATE journal SET name = 'Hangup' WHERE seq = 700")
+        connection.commit()
+    finally:
+        connection.close()
+    qtbot.mouseClick(win.verify_btn, Qt.MouseButton.LeftButton)
+    kind, text = shown[-1]
+    first, detail = text.split("\n")
+    assert kind == "c"
+    when = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+    assert re.fullmatch(rf"记录已被改动：第 #700 行（journal，{when}）被修改。", first), first
+    assert detail.startswith("详情：row #700 (journal, ")
+
+    count = len(shown)
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda _d: True)
+    qtbot.mouseClick(win.verify_btn, Qt.MouseButton.LeftButton)
+    assert len(shown) == count
+    assert win.statusBar().currentMessage() == "已取消审计链校验"
+    win.close()
