@@ -912,14 +912,14 @@ class ReviewWindow(QMainWindow):
         try:
             result = verify(self.review.path, tick)
         except _VerifyCancelledError:
+            progress.close()
             self.statusBar().showMessage(self.tr("Chain check cancelled"), 10000)
             return
         except RecordError as exc:
             progress.close()
             QMessageBox.warning(self, self.tr("Verify chain"), str(exc))
             return
-        finally:
-            progress.close()
+        progress.close()
         self.last_verify_text = self.verify_text(result)
         box = QMessageBox.information if result.ok else QMessageBox.critical
         box(self, self.tr("Verify chain"), self.last_verify_text)

@@ -137,10 +137,6 @@ class _Verifier:
         if head is not None:
             self.head = (int(head[0]), bytes(head[1]) if head[1] is not None else b"")
 
-    def past_head(self, expected: int) -> bool:
-        """Every row up to the chain head checked out: whatever follows was added later."""
-        return self.head is not None and expected > self.head[0]
-
     def added_after_head(self, row: Row, checked: int) -> VerifyResult:
         assert self.head is not None
         return self.fail(
@@ -245,6 +241,8 @@ class _Verifier:
         behind: deque[Row] = deque(maxlen=WINDOW)
         rows = self.tables.merged()
         ahead: deque[Row] = deque()
+        # Past the head every row up to it checked out: whatever follows was added later.
+        head_seq = self.head[0] if self.head is not None else 1 << 62
         last: Row | None = None
         while True:
             if ahead:
@@ -256,10 +254,10 @@ class _Verifier:
                 row = following
             seq = row[0]
             if seq != expected:
-                if self.past_head(expected) and (last is None or seq != last[0]):
+                if expected > head_seq and (last is None or seq != last[0]):
                     return self.added_after_head(row, checked)
                 return self._order_problem(row, expected, last, checked, rows, ahead)
-            if self.past_head(expected) and (
+            if expected > head_seq and (
                 row[2][2] not in self.actors or chain_hash(h, self.canon(row)) != _stored_hash(row)
             ):
                 return self.added_after_head(row, checked)
