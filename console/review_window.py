@@ -944,17 +944,17 @@ class ReviewWindow(QMainWindow):
         kind = kinds.get(result.problem or "", result.problem or "")
         if result.seq is None:
             text = self.tr("The record was altered: %1.").replace("%1", kind)
-            return text + "\n" + self.tr("Details: %1").replace("%1", result.message)
-        where = ""
-        if result.table is not None and result.ts is not None:
-            when = wall_time(result.ts, self.zone).strftime("%Y-%m-%d %H:%M:%S")
-            where = self.tr(" (%1, %2)").replace("%1", result.table).replace("%2", when)
-        text = (
-            self.tr("The record was altered: row #%1%2 was %3.")
-            .replace("%1", str(result.seq))
-            .replace("%2", where)
-            .replace("%3", kind)
-        )
+        else:
+            where = ""
+            if result.table is not None and result.ts is not None:
+                when = wall_time(result.ts, self.zone).strftime("%Y-%m-%d %H:%M:%S")
+                where = self.tr(" (%1, %2)").replace("%1", result.table).replace("%2", when)
+            text = (
+                self.tr("The record was altered: row #%1%2 was %3.")
+                .replace("%1", str(result.seq))
+                .replace("%2", where)
+                .replace("%3", kind)
+            )
         return text + "\n" + self.tr("Details: %1").replace("%1", result.message)
 
     def closeEvent(self, event: Any) -> None:

@@ -394,7 +394,7 @@
     </message>
     <message>
         <location filename="../../console/review_window.py" line="478" />
-        <location filename="../../console/review_window.py" line="919" />
+        <location filename="../../console/review_window.py" line="920" />
         <location filename="../../console/review_window.py" line="925" />
         <source>Verify chain</source>
         <translation type="unfinished" />
@@ -563,7 +563,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="915" />
+        <location filename="../../console/review_window.py" line="916" />
         <source>Chain check cancelled</source>
         <translation type="unfinished" />
     </message>
@@ -613,7 +613,6 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="947" />
         <location filename="../../console/review_window.py" line="958" />
         <source>Details: %1</source>
         <translation type="unfinished" />

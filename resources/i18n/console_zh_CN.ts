@@ -394,7 +394,7 @@
     </message>
     <message>
         <location filename="../../console/review_window.py" line="478" />
-        <location filename="../../console/review_window.py" line="919" />
+        <location filename="../../console/review_window.py" line="920" />
         <location filename="../../console/review_window.py" line="925" />
         <source>Verify chain</source>
         <translation>校验审计链</translation>
@@ -563,7 +563,7 @@
         <translation>正在校验审计链… 已查 %1 / 共 %2 行</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="915" />
+        <location filename="../../console/review_window.py" line="916" />
         <source>Chain check cancelled</source>
         <translation>已取消审计链校验</translation>
     </message>
@@ -613,7 +613,6 @@
         <translation>记录已被改动：%1。</translation>
     </message>
     <message>
-        <location filename="../../console/review_window.py" line="947" />
         <location filename="../../console/review_window.py" line="958" />
         <source>Details: %1</source>
         <translation>详情：%1</translation>
